@@ -1,0 +1,1 @@
+# The dashboards own no models: they read the other apps' selectors.

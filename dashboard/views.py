@@ -1,0 +1,25 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from rosters.choices import Role
+from rosters.selectors import teams_of_user
+from villages.models import County
+from villages.selectors import place_counts
+
+
+@login_required
+def home(request):
+    """A home page per role (SPEC §1)."""
+    user = request.user
+    context = {"counts": place_counts(user=user)}
+    if user.is_superuser or user.role == Role.ADMIN:
+        template = "dashboard/home_admin.html"
+    elif user.role == Role.CITY:
+        template = "dashboard/home_city.html"
+        context["counties"] = County.objects.visible_to(user).select_related("city")
+    elif user.role == Role.TEAM:
+        template = "dashboard/home_team.html"
+        context["teams"] = teams_of_user(user)
+    else:
+        template = "dashboard/home_county.html"
+    return render(request, template, context)

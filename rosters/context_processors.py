@@ -1,0 +1,39 @@
+from .choices import Role
+
+
+def role(request):
+    user = getattr(request, "user", None)
+    return {"Role": Role, "user_role": getattr(user, "role", None) if user and user.is_authenticated else None}
+
+
+# (label, url name, roles that see it; None = every signed-in user).
+# An entry whose URL is not installed yet is left out.
+NAV_ITEMS = (
+    ("首页", "home", None),
+    ("填写指导登记表", "inspections:visit_create", (Role.COUNTY, Role.TEAM, Role.CITY)),
+    ("指导记录", "inspections:visit_list", None),
+    ("共性问题", "inspections:problem_list", None),
+    ("典型经验", "inspections:experience_list", None),
+    ("重点村", "villages:key_village_list", None),
+    ("村庄", "villages:village_list", None),
+    ("贫困户", "villages:household_list", None),
+    ("工作组", "rosters:campaign_list", None),
+)
+
+
+def navigation(request):
+    from django.urls import NoReverseMatch, reverse
+
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for label, name, roles in NAV_ITEMS:
+        if roles is not None and not (user.role in roles or user.is_superuser):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": request.path == url or (url != "/" and request.path.startswith(url))})
+    return {"nav_items": items}

@@ -1,0 +1,269 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .choices import ExitStatus, HouseholdStatus
+from .scoping import ScopedQuerySet
+from .validators import mask_id_number, mask_phone, validate_id_number, validate_phone
+
+code_validators = [MinValueValidator(0)]
+
+
+class Place(models.Model):
+    """Common fields of every level of the administrative hierarchy (SPEC §2)."""
+
+    name = models.CharField("名称", max_length=64)
+    code = models.CharField(
+        "统计用区划代码", max_length=12, blank=True, help_text="12位统计用区划代码，可不填。"
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.full_name
+
+
+class Province(Place):
+    county_lookup = None  # not scoped: the names of provinces are public
+
+    class Meta:
+        verbose_name = verbose_name_plural = "省"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name"], name="province_name_unique")]
+
+    @property
+    def full_name(self):
+        return self.name
+
+
+class City(Place):
+    province = models.ForeignKey(Province, models.PROTECT, related_name="cities", verbose_name="省")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "市"
+        ordering = ["province__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["province", "name"], name="city_name_unique_in_province")]
+
+    @property
+    def full_name(self):
+        return f"{self.province.name}{self.name}"
+
+
+class County(Place):
+    city = models.ForeignKey(City, models.PROTECT, related_name="counties", verbose_name="市")
+    is_listed = models.BooleanField(
+        "挂牌督战县", default=False, help_text="2019年底剩余贫困人口超过5000人的县（豫脱贫组〔2020〕6号 附件1）。"
+    )
+
+    county_lookup = ""
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "县（市、区）"
+        ordering = ["city__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["city", "name"], name="county_name_unique_in_city")]
+
+    @property
+    def full_name(self):
+        return f"{self.city.name}{self.name}"
+
+
+class Township(Place):
+    county = models.ForeignKey(County, models.PROTECT, related_name="townships", verbose_name="县（市、区）")
+
+    county_lookup = "county"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "乡（镇）"
+        ordering = ["county__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["county", "name"], name="township_name_unique_in_county")]
+
+    @property
+    def full_name(self):
+        return f"{self.county.city.name}{self.county.name}{self.name}"
+
+
+class Village(Place):
+    township = models.ForeignKey(Township, models.PROTECT, related_name="villages", verbose_name="乡（镇）")
+    # Denormalised from the township so that scoping is one join, not three.
+    county = models.ForeignKey(
+        County, models.PROTECT, related_name="villages", verbose_name="县（市、区）", editable=False
+    )
+    is_poor_village = models.BooleanField("贫困村", default=False, help_text="否则为面上村（非贫困村）。")
+    exit_status = models.CharField(
+        "出列状态", max_length=16, choices=ExitStatus.choices, default=ExitStatus.NOT_EXITED
+    )
+    exit_year = models.PositiveSmallIntegerField(
+        "出列年份", null=True, blank=True, validators=[MinValueValidator(2013), MaxValueValidator(2100)]
+    )
+    is_listed = models.BooleanField(
+        "挂牌督战村", default=False, help_text="未出列的挂牌督战贫困村（豫脱贫组〔2020〕6号 附件2）。"
+    )
+    rural_population = models.PositiveIntegerField("户籍农业人口", default=0)
+    distance_to_county_km = models.DecimalField(
+        "距县城距离（公里）", max_digits=6, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    # Entered facts for categories 5–7 (ZZ 四(一)).
+    is_weak_party_org = models.BooleanField("软弱涣散村", default=False)
+    petition_count = models.PositiveIntegerField("信访问题数", default=0)
+    negative_report_count = models.PositiveIntegerField("网上负面信息数", default=0)
+
+    county_lookup = "county"
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["county"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "村"
+        ordering = ["county__name", "township__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="village_name_unique_in_township"),
+            models.CheckConstraint(
+                condition=Q(exit_status=ExitStatus.NOT_EXITED) | Q(exit_year__isnull=False),
+                name="village_exited_has_year",
+                violation_error_message="已出列的村必须填写出列年份。",
+            ),
+        ]
+        indexes = [models.Index(fields=["county", "name"])]
+
+    def save(self, *args, **kwargs):
+        if self.township_id:
+            self.county_id = Township.objects.values_list("county_id", flat=True).get(pk=self.township_id)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self):
+        t = self.township
+        return f"{t.county.city.name}{t.county.name}{t.name}{self.name}"
+
+    @property
+    def path(self):
+        """县（市、区）/ 乡（镇）/ 村 — names repeat, the path does not."""
+        return f"{self.township.county.name} / {self.township.name} / {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("villages:village_detail", args=[self.pk])
+
+
+class Household(models.Model):
+    """A registered poor household (建档立卡贫困户) or a marginal one (边缘户), SPEC §3."""
+
+    village = models.ForeignKey(Village, models.PROTECT, related_name="households", verbose_name="村")
+    head_name = models.CharField("户主姓名", max_length=32)
+    # Stored in full so that imports can match households; only ever shown masked.
+    head_id_number = models.CharField(
+        "户主身份证号", max_length=18, unique=True, validators=[validate_id_number],
+        error_messages={"unique": "该身份证号已登记在其他贫困户中。"},
+    )
+    head_phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_phone])
+    member_count = models.PositiveSmallIntegerField(
+        "家庭人口", default=1, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    status = models.CharField("状态", max_length=16, choices=HouseholdStatus.choices, default=HouseholdStatus.POOR)
+    exit_year = models.PositiveSmallIntegerField(
+        "脱贫年份", null=True, blank=True, validators=[MinValueValidator(2013), MaxValueValidator(2100)]
+    )
+    identified_year = models.PositiveSmallIntegerField(
+        "识别年份", null=True, blank=True, validators=[MinValueValidator(2013), MaxValueValidator(2100)]
+    )
+    # Flags (several may hold): ZZ cat. 4 and 内容 7.
+    is_dibao = models.BooleanField("低保户", default=False)
+    is_wubao = models.BooleanField("五保户/特困供养", default=False)
+    is_serious_illness = models.BooleanField("重病户", default=False)
+    is_disabled = models.BooleanField("残疾人户", default=False)
+    is_elderly = models.BooleanField("老人户", default=False)
+    is_low_income = models.BooleanField("低收入户", default=False)
+    # 两不愁三保障 (HN 三(一)): met or not.
+    food_ok = models.BooleanField("不愁吃", default=True)
+    clothing_ok = models.BooleanField("不愁穿", default=True)
+    education_ok = models.BooleanField("义务教育", default=True)
+    medical_ok = models.BooleanField("基本医疗", default=True)
+    housing_ok = models.BooleanField("住房安全", default=True)
+    water_ok = models.BooleanField("饮水安全", default=True)
+    # Assistance (ZZ cat. 3, SQ (七)).
+    helper_name = models.CharField("帮扶责任人", max_length=32, blank=True)
+    measures = models.TextField("帮扶措施", blank=True, help_text="每行一项措施。")
+    income_measure_count = models.PositiveSmallIntegerField(
+        "增收措施数", default=0, help_text="商丘市要求每户贫困户有2个以上增收措施。"
+    )
+
+    county_lookup = "village__county"
+    objects = ScopedQuerySet.as_manager()
+    # The history never holds the full ID number.
+    history = HistoricalRecords(excluded_fields=["head_id_number"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "贫困户"
+        ordering = ["village", "head_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=HouseholdStatus.EXITED) | Q(exit_year__isnull=False),
+                name="household_exited_has_year",
+                violation_error_message="已脱贫户必须填写脱贫年份。",
+            ),
+        ]
+        indexes = [models.Index(fields=["village", "status"])]
+
+    def __str__(self):
+        return f"{self.head_name}（{self.masked_id_number}）"
+
+    @property
+    def masked_id_number(self):
+        return mask_id_number(self.head_id_number)
+
+    @property
+    def masked_phone(self):
+        return mask_phone(self.head_phone)
+
+    @property
+    def measure_list(self):
+        return [m.strip() for m in self.measures.splitlines() if m.strip()]
+
+    def get_absolute_url(self):
+        return reverse("villages:household_detail", args=[self.pk])
+
+
+class Category(models.Model):
+    """The 8 categories of key villages (ZZ 四(一)); labels exactly as in the document."""
+
+    number = models.PositiveSmallIntegerField("序号", unique=True, validators=[MinValueValidator(1), MaxValueValidator(8)])
+    label = models.CharField("类别", max_length=64)
+    is_computed = models.BooleanField("由数据计算", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重点村类别"
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number}. {self.label}"
+
+
+class StarRating(models.Model):
+    """A village's current key-village rating: which of the 8 categories it meets, and its stars."""
+
+    village = models.OneToOneField(Village, models.CASCADE, related_name="star_rating", verbose_name="村")
+    year = models.PositiveSmallIntegerField("年度")
+    categories = models.JSONField("符合类别", default=list, help_text="符合的类别序号，如 [1, 3, 8]。")
+    category_count = models.PositiveSmallIntegerField("符合类别数", default=0)
+    stars = models.PositiveSmallIntegerField("星级", default=0, validators=[MaxValueValidator(3)])
+    computed_at = models.DateTimeField("计算时间", auto_now=True)
+
+    county_lookup = "village__county"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重点村星级"
+        ordering = ["-stars", "-category_count"]
+        indexes = [models.Index(fields=["stars", "category_count"])]
+
+    def __str__(self):
+        return f"{self.village.name} {'★' * self.stars or '非重点村'}"
+
+    @staticmethod
+    def stars_for(count: int) -> int:
+        """ZZ 四(一): 3 or more categories → 3 stars, 2 → 2, 1 → 1."""
+        return min(count, 3)
