@@ -8,7 +8,7 @@ _CHECK = "10X98765432"
 
 
 def id_number_checksum(first17: str) -> str:
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
 def normalize_id_number(value: str) -> str:
