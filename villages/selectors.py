@@ -1,6 +1,6 @@
 from django.db.models import Count, Q, Sum
 
-from .choices import POOR_STATUSES
+from .choices import POOR_STATUSES, HouseholdStatus
 from .models import County, Household, StarRating, Village
 
 
@@ -24,3 +24,27 @@ def place_counts(*, user):
         "poor_population": households["poor_population"] or 0,
         **stars,
     }
+
+
+def village_population_summary(village):
+    """Current figures of a village (贫困人口基本情况), computed from its households."""
+    figures = Household.objects.filter(village=village).aggregate(
+        households=Count("pk"),
+        poor_households=Count("pk", filter=Q(status__in=POOR_STATUSES)),
+        poor_population=Sum("member_count", filter=Q(status__in=POOR_STATUSES)),
+        pre_exit_households=Count("pk", filter=Q(status=HouseholdStatus.PRE_EXIT)),
+        exited_households=Count("pk", filter=Q(status=HouseholdStatus.EXITED)),
+        marginal_households=Count("pk", filter=Q(status=HouseholdStatus.MARGINAL)),
+    )
+    figures["poor_population"] = figures["poor_population"] or 0
+    figures["rural_population"] = village.rural_population
+    figures["incidence_percent"] = (
+        round(100 * figures["poor_population"] / village.rural_population, 2) if village.rural_population else None
+    )
+    return figures
+
+
+def village_rating_summary(village):
+    """The categories (numbers 1–8) the village meets today and its stars."""
+    rating = StarRating.objects.filter(village=village).values("categories", "stars").first()
+    return rating or {"categories": [], "stars": 0}
