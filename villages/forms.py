@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Household
+from .models import Household, Village
 from .validators import normalize_id_number
 
 
@@ -35,3 +35,33 @@ class HouseholdAdminForm(MaskedIdNumberMixin, forms.ModelForm):
     class Meta:
         model = Household
         fields = "__all__"
+
+
+class HouseholdForm(MaskedIdNumberMixin, forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = [
+            "head_name", "head_id_number", "head_phone", "member_count", "status", "identified_year", "exit_year",
+            "is_dibao", "is_wubao", "is_serious_illness", "is_disabled", "is_elderly", "is_low_income",
+            "food_ok", "clothing_ok", "education_ok", "medical_ok", "housing_ok", "water_ok",
+            "helper_name", "measures", "income_measure_count",
+        ]
+        widgets = {"measures": forms.Textarea(attrs={"rows": 3})}
+
+    def _post_clean(self):
+        # Model validation runs in the service, which is the one place for the rules.
+        pass
+
+
+class VillageFactsForm(forms.ModelForm):
+    """The hand-entered facts that categories 5–8 need (ZZ 四(一))."""
+
+    class Meta:
+        model = Village
+        fields = [
+            "is_poor_village", "exit_status", "exit_year", "rural_population", "distance_to_county_km",
+            "is_weak_party_org", "petition_count", "negative_report_count", "code",
+        ]
+
+    def _post_clean(self):
+        pass

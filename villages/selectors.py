@@ -48,3 +48,18 @@ def village_rating_summary(village):
     """The categories (numbers 1–8) the village meets today and its stars."""
     rating = StarRating.objects.filter(village=village).values("categories", "stars").first()
     return rating or {"categories": [], "stars": 0}
+
+
+def village_list(*, user):
+    return (
+        Village.objects.visible_to(user)
+        .select_related("township__county", "star_rating")
+        .annotate(household_count=Count("households"))
+        .order_by("county__name", "township__name", "name")
+    )
+
+
+def household_list(*, user):
+    return Household.objects.visible_to(user).select_related("village__township__county").order_by(
+        "village__county__name", "village__township__name", "village__name", "head_name"
+    )

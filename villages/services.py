@@ -102,6 +102,28 @@ def household_update(*, acting_user, household: Household, **fields) -> Househol
     return household
 
 
+VILLAGE_FACT_FIELDS = {
+    "is_poor_village", "exit_status", "exit_year", "rural_population", "distance_to_county_km",
+    "is_weak_party_org", "petition_count", "negative_report_count", "code",
+}
+
+
+@transaction.atomic
+def village_update_facts(*, acting_user, village: Village, **fields) -> Village:
+    _ensure_in_scope(acting_user=acting_user, county_id=village.county_id)
+    unknown = set(fields) - VILLAGE_FACT_FIELDS
+    if unknown:
+        raise ValidationError(f"未知字段：{'、'.join(sorted(unknown))}。")
+    for name, value in fields.items():
+        setattr(village, name, value)
+    if village.exit_status == "not_exited":
+        village.exit_year = None
+    village.full_clean()
+    village._history_user = acting_user
+    village.save()
+    return village
+
+
 @transaction.atomic
 def village_create(*, acting_user, township: Township, name: str, **fields) -> Village:
     _ensure_in_scope(acting_user=acting_user, county_id=township.county_id)
@@ -110,3 +132,61 @@ def village_create(*, acting_user, township: Township, name: str, **fields) -> V
     village._history_user = acting_user
     village.save()
     return village
+
+
+def star_ratings_recompute(*, village_ids=None, year=None, thresholds=None) -> int:
+    """Recompute the key-village rating (ZZ 四(一)) of the given villages, or of all.
+
+    Set-based: one grouped query over households, one over villages, one per
+    registered problem source, then a bulk upsert of the ratings.
+    Returns the number of villages rated.
+    """
+    from django.db.models import Count, Q, Sum
+    from django.utils import timezone
+
+    from .choices import POOR_STATUSES
+    from .models import StarRating
+    from .rating import DEFAULT_THRESHOLDS, categories_for, problem_sources
+
+    thresholds = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    year = year or timezone.localdate().year
+    villages = Village.objects.all()
+    if village_ids is not None:
+        villages = villages.filter(pk__in=list(village_ids))
+    rows = {
+        r["pk"]: {**r, "poor_population": 0, "poor_households": 0, "empty_measures": 0, "flagged_households": 0, "problem_count": 0}
+        for r in villages.values(
+            "pk", "rural_population", "is_weak_party_org", "petition_count", "negative_report_count", "distance_to_county_km"
+        )
+    }
+    poor = Q(status__in=POOR_STATUSES)
+    households = Household.objects.filter(village__in=villages) if village_ids is not None else Household.objects.all()
+    for agg in households.values("village_id").annotate(
+        poor_population=Sum("member_count", filter=poor),
+        poor_households=Count("pk", filter=poor),
+        empty_measures=Count("pk", filter=poor & Q(measures="")),
+        flagged_households=Count(
+            "pk",
+            filter=Q(status=HouseholdStatus.MARGINAL) | Q(is_dibao=True) | Q(is_wubao=True)
+            | Q(is_serious_illness=True) | Q(is_disabled=True),
+        ),
+    ).order_by():
+        row = rows.get(agg["village_id"])
+        if row is not None:
+            row.update({k: v or 0 for k, v in agg.items() if k != "village_id"})
+    for source in problem_sources():
+        for agg in source(villages):
+            if agg["village_id"] in rows:
+                rows[agg["village_id"]]["problem_count"] += agg["n"]
+    ratings = []
+    for pk, row in rows.items():
+        met = categories_for(row, thresholds)
+        ratings.append(StarRating(
+            village_id=pk, year=year, categories=met, category_count=len(met), stars=StarRating.stars_for(len(met)),
+            computed_at=timezone.now(),
+        ))
+    StarRating.objects.bulk_create(
+        ratings, batch_size=2000, update_conflicts=True, unique_fields=["village"],
+        update_fields=["year", "categories", "category_count", "stars", "computed_at"],
+    )
+    return len(ratings)

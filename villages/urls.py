@@ -1,7 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "villages"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.village_list_view, name="village_list"),
+    path("export/", views.village_export, name="village_export"),
+    path("<int:pk>/", views.village_detail, name="village_detail"),
+    path("<int:pk>/edit/", views.village_edit, name="village_edit"),
+    path("<int:village_pk>/households/new/", views.household_create, name="household_create"),
+    path("households/", views.household_list_view, name="household_list"),
+    path("households/export/", views.household_export, name="household_export"),
+    path("households/<int:pk>/", views.household_detail, name="household_detail"),
+    path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
+]

@@ -1,1 +1,152 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from . import services
+from .choices import GUARANTEES, HouseholdStatus
+from .excel import xlsx_response
+from .filtersets import HouseholdFilterSet, VillageFilterSet
+from .forms import HouseholdForm, VillageFactsForm
+from .models import Household, Village
+from .scoping import get_visible_or_404
+from .selectors import household_list, village_list, village_population_summary
+from .validators import mask_id_number, mask_phone
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _querystring_without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+def village_list_view(request):
+    filterset = VillageFilterSet(request.GET or None, queryset=village_list(user=request.user), user=request.user)
+    qs = filterset.qs if filterset.is_bound else filterset.queryset
+    return render(request, "villages/village_list.html", {
+        "filter": filterset, "page": _page(request, qs), "query": _querystring_without_page(request),
+    })
+
+
+@login_required
+def village_detail(request, pk):
+    village = get_visible_or_404(Village.objects.select_related("township__county__city", "star_rating"), request.user, pk=pk)
+    households = Household.objects.filter(village=village).order_by("head_name")
+    history = village.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(request, "villages/village_detail.html", {
+        "village": village,
+        "figures": village_population_summary(village),
+        "households": _page(request, households),
+        "history": history,
+    })
+
+
+@login_required
+def village_edit(request, pk):
+    village = get_visible_or_404(Village.objects.select_related("township__county__city"), request.user, pk=pk)
+    form = VillageFactsForm(request.POST or None, instance=village)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.village_update_facts(acting_user=request.user, village=village, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, "村基本情况已保存。")
+            return redirect(village)
+    return render(request, "villages/village_form.html", {"village": village, "form": form})
+
+
+@login_required
+def village_export(request):
+    filterset = VillageFilterSet(request.GET or None, queryset=village_list(user=request.user), user=request.user)
+    qs = (filterset.qs if filterset.is_bound else filterset.queryset).select_related("township__county__city")
+    headers = ["市", "县（市、区）", "乡（镇）", "村", "村类型", "出列状态", "户籍农业人口", "距县城（公里）", "星级", "符合类别"]
+
+    def rows():
+        for v in qs.iterator(chunk_size=2000):
+            rating = getattr(v, "star_rating", None)
+            yield [
+                v.township.county.city.name, v.township.county.name, v.township.name, v.name,
+                "贫困村" if v.is_poor_village else "面上村", v.get_exit_status_display(), v.rural_population,
+                float(v.distance_to_county_km) if v.distance_to_county_km is not None else None,
+                rating.stars if rating else 0, "、".join(map(str, rating.categories)) if rating else "",
+            ]
+
+    return xlsx_response(
+        filename=f"村庄列表_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="村庄", headers=headers, rows=rows(),
+        column_widths=[10, 12, 14, 16, 8, 8, 12, 12, 6, 12],
+    )
+
+
+@login_required
+def household_list_view(request):
+    filterset = HouseholdFilterSet(request.GET or None, queryset=household_list(user=request.user), user=request.user)
+    qs = filterset.qs if filterset.is_bound else filterset.queryset
+    return render(request, "villages/household_list.html", {
+        "filter": filterset, "page": _page(request, qs), "query": _querystring_without_page(request),
+    })
+
+
+@login_required
+def household_detail(request, pk):
+    household = get_visible_or_404(Household.objects.select_related("village__township__county__city"), request.user, pk=pk)
+    history = household.history.select_related("history_user").order_by("-history_date")[:20]
+    guarantees = [(label, getattr(household, name)) for name, label in GUARANTEES]
+    return render(request, "villages/household_detail.html", {"household": household, "history": history, "guarantees": guarantees})
+
+
+@login_required
+def household_create(request, village_pk):
+    village = get_visible_or_404(Village.objects.select_related("township__county__city"), request.user, pk=village_pk)
+    form = HouseholdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(acting_user=request.user, village=village, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, f"已添加贫困户：{household.head_name}。")
+            return redirect(household)
+    return render(request, "villages/household_form.html", {"village": village, "form": form})
+
+
+@login_required
+def household_edit(request, pk):
+    household = get_visible_or_404(Household.objects.select_related("village__township__county__city"), request.user, pk=pk)
+    form = HouseholdForm(request.POST or None, instance=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(acting_user=request.user, household=household, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, "贫困户信息已保存。")
+            return redirect(household)
+    return render(request, "villages/household_form.html", {"village": household.village, "form": form, "household": household})
+
+
+@login_required
+def household_export(request):
+    filterset = HouseholdFilterSet(request.GET or None, queryset=household_list(user=request.user), user=request.user)
+    qs = filterset.qs if filterset.is_bound else filterset.queryset
+    headers = ["县（市、区）", "乡（镇）", "村", "户主姓名", "户主身份证号", "联系电话", "家庭人口", "状态", "脱贫年份", "帮扶责任人"]
+    rows = (
+        [county, township, village, name, mask_id_number(idn), mask_phone(phone), members, HouseholdStatus(status).label, exit_year, helper]
+        for county, township, village, name, idn, phone, members, status, exit_year, helper in qs.values_list(
+            "village__county__name", "village__township__name", "village__name", "head_name", "head_id_number",
+            "head_phone", "member_count", "status", "exit_year", "helper_name",
+        ).iterator(chunk_size=5000)
+    )
+    return xlsx_response(
+        filename=f"贫困户列表_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="贫困户", headers=headers, rows=rows,
+        column_widths=[12, 14, 16, 10, 22, 14, 8, 8, 8, 10],
+    )

@@ -1,0 +1,74 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from .choices import ExitStatus, HouseholdStatus
+from .models import County, Household, Township, Village
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A filter set whose choice lists show only what the user may see."""
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if "county" in self.filters:
+            self.filters["county"].queryset = County.objects.visible_to(user).select_related("city")
+        if "township" in self.filters:
+            townships = Township.objects.visible_to(user)
+            county_id = self.data.get("county") if self.data else None
+            if county_id and str(county_id).isdigit():
+                townships = townships.filter(county_id=county_id)
+            else:
+                townships = townships.none()
+            self.filters["township"].queryset = townships
+
+
+class VillageFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "村名、乡镇或县名"}))
+    county = django_filters.ModelChoiceFilter(label="县（市、区）", queryset=County.objects.none(), empty_label="全部")
+    township = django_filters.ModelChoiceFilter(label="乡（镇）", queryset=Township.objects.none(), empty_label="全部")
+    is_poor_village = django_filters.BooleanFilter(
+        label="村类型", widget=forms.Select(choices=[("", "全部"), ("true", "贫困村"), ("false", "面上村")])
+    )
+    exit_status = django_filters.ChoiceFilter(label="出列状态", choices=ExitStatus.choices, empty_label="全部")
+    stars = django_filters.ChoiceFilter(
+        label="星级", field_name="star_rating__stars",
+        choices=[(3, "★★★"), (2, "★★"), (1, "★"), (0, "非重点村")], empty_label="全部", method="filter_stars",
+    )
+
+    class Meta:
+        model = Village
+        fields = ["q", "county", "township", "is_poor_village", "exit_status", "stars"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__contains=value) | Q(township__name__contains=value) | Q(county__name__contains=value)
+        )
+
+    def filter_stars(self, queryset, name, value):
+        if str(value) == "0":
+            return queryset.filter(Q(star_rating__isnull=True) | Q(star_rating__stars=0))
+        return queryset.filter(star_rating__stars=value)
+
+
+class HouseholdFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "户主姓名或村名"}))
+    county = django_filters.ModelChoiceFilter(
+        label="县（市、区）", field_name="village__county", queryset=County.objects.none(), empty_label="全部"
+    )
+    status = django_filters.ChoiceFilter(label="状态", choices=HouseholdStatus.choices, empty_label="全部")
+    village = django_filters.NumberFilter(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Household
+        fields = ["q", "county", "status", "village"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(head_name__contains=value) | Q(village__name__contains=value))
