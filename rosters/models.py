@@ -13,7 +13,8 @@ from .choices import MemberRole, Role, TeamKind
 class User(AbstractUser):
     """An account. Its role decides what it sees (SPEC §1)."""
 
-    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.COUNTY)
+    # The safest default: an account that sees nothing until it is given a county or a team.
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.TEAM)
     city = models.ForeignKey(
         "villages.City", models.PROTECT, null=True, blank=True, related_name="users", verbose_name="所属市",
         help_text="市扶贫办账号所属的市；不填则可查看全省。",
