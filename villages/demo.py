@@ -1,6 +1,6 @@
 """A realistic synthetic city (or province) for demonstration and benchmarks.
 
-Names are visibly synthetic (示例…), ID numbers carry a valid check digit but
+Names are visibly synthetic (示例01镇 / 示例001村), ID numbers carry a valid check digit but
 a district code (410199) that no real county has. Everything is written with
 bulk inserts in batches, so memory stays flat at the province scale.
 """
@@ -17,7 +17,6 @@ from .validators import id_number_checksum
 
 DEMO_PREFIX = "示例"
 ID_PREFIX = "410199"  # no real county has this code: visibly synthetic
-CN_DIGITS = "〇一二三四五六七八九"
 
 ZHENGZHOU_COUNTIES = ["登封市", "巩义市", "新密市", "荥阳市", "新郑市", "中牟县", "航空港区"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
@@ -43,11 +42,6 @@ SCALES = {
     # SPEC §12: ~18 cities, ~160 counties, ~2,400 townships, ~48,000 villages, ~2,000,000 households.
     "province": Scale(cities=18, counties_per_city=9, townships_per_county=15, villages_per_township=20, households_per_village=42),
 }
-
-
-def cn_number(n: int) -> str:
-    """1 → 一, 12 → 一二: short, unique and obviously made up."""
-    return "".join(CN_DIGITS[int(d)] for d in str(n))
 
 
 def id_number(index: int) -> str:
@@ -78,13 +72,13 @@ def _counties(scale_name: str, scale: Scale, limit_counties=None):
         city = City.objects.get(province=province, name="郑州市")
         counties = [County.objects.get(city=city, name=n) for n in ZHENGZHOU_COUNTIES]
         for i in range(len(counties), scale.counties_per_city):
-            county, _ = County.objects.get_or_create(city=city, name=f"{DEMO_PREFIX}{cn_number(i + 1)}县")
+            county, _ = County.objects.get_or_create(city=city, name=f"{DEMO_PREFIX}{i + 1:02d}县")
             counties.append(county)
     else:
         for c in range(scale.cities):
-            city, _ = City.objects.get_or_create(province=province, name=f"{DEMO_PREFIX}{cn_number(c + 1)}市")
+            city, _ = City.objects.get_or_create(province=province, name=f"{DEMO_PREFIX}{c + 1:02d}市")
             for k in range(scale.counties_per_city):
-                county, _ = County.objects.get_or_create(city=city, name=f"{DEMO_PREFIX}{cn_number(c + 1)}市{cn_number(k + 1)}县")
+                county, _ = County.objects.get_or_create(city=city, name=f"{DEMO_PREFIX}{c + 1:02d}市{k + 1:02d}县")
                 counties.append(county)
     return counties[:limit_counties] if limit_counties else counties
 
@@ -100,7 +94,7 @@ def generate(*, scale_name="city", seed=2018, limit_counties=None, villages_per_
     counties = _counties(scale_name, scale, limit_counties)
 
     townships = [
-        Township(county=county, name=f"{DEMO_PREFIX}{cn_number(t + 1)}镇")
+        Township(county=county, name=f"{DEMO_PREFIX}{t + 1:02d}镇")
         for county in counties for t in range(townships_n)
     ]
     Township.objects.bulk_create(townships, batch_size=batch_size)
@@ -113,7 +107,7 @@ def generate(*, scale_name="city", seed=2018, limit_counties=None, villages_per_
             exited = is_poor and rng.random() < 0.7
             villages.append(Village(
                 township=township, county_id=township.county_id,
-                name=f"{DEMO_PREFIX}{township.name[len(DEMO_PREFIX):-1]}{cn_number(v + 1)}村",
+                name=f"{DEMO_PREFIX}{v + 1:03d}村",
                 is_poor_village=is_poor,
                 exit_status=ExitStatus.EXITED if exited else ExitStatus.NOT_EXITED,
                 exit_year=rng.choice([2016, 2017, 2018, 2019]) if exited else None,

@@ -12,6 +12,10 @@ class ScopedFilterSet(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        for f in self.filters.values():
+            widget = f.field.widget
+            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+            widget.attrs.setdefault("class", css)
         if "county" in self.filters:
             self.filters["county"].queryset = County.objects.visible_to(user).select_related("city")
         if "township" in self.filters:

@@ -10,7 +10,7 @@ from .choices import GUARANTEES, HouseholdStatus
 from .excel import xlsx_response
 from .filtersets import HouseholdFilterSet, VillageFilterSet
 from .forms import HouseholdForm, VillageFactsForm
-from .models import Household, Village
+from .models import Category, Household, Village
 from .scoping import get_visible_or_404
 from .selectors import household_list, village_list, village_population_summary
 from .validators import mask_id_number, mask_phone
@@ -42,8 +42,11 @@ def village_detail(request, pk):
     village = get_visible_or_404(Village.objects.select_related("township__county__city", "star_rating"), request.user, pk=pk)
     households = Household.objects.filter(village=village).order_by("head_name")
     history = village.history.select_related("history_user").order_by("-history_date")[:20]
+    rating = getattr(village, "star_rating", None)
+    labels = dict(Category.objects.values_list("number", "label"))
     return render(request, "villages/village_detail.html", {
         "village": village,
+        "met_categories": [(n, labels.get(n, "")) for n in (rating.categories if rating else [])],
         "figures": village_population_summary(village),
         "households": _page(request, households),
         "history": history,
