@@ -2,10 +2,16 @@ import os
 
 import pytest
 
+from config.celery import app as celery_app
 from rosters.choices import Role
 from tests.factories import CityFactory, CountyFactory, UserFactory, VillageFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# Tasks queued by the code under test run at once, in process; the tests that
+# need a real worker switch this off for themselves.
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
 
 
 def skip_or_fail(reason):
@@ -22,7 +28,6 @@ def _plain_static_and_no_lockout(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
 @pytest.fixture

@@ -5,30 +5,36 @@ from .validators import normalize_id_number
 
 
 class MaskedIdNumberMixin:
-    """An ID number field that never renders the stored number.
+    """Sensitive fields that never render the stored value (SPEC §3).
 
-    For an existing household the input starts empty with the masked number as
-    a hint; left empty, the stored number is kept (SPEC §3: never shown in full).
+    For an existing household the input starts empty, with the masked value as
+    a hint; left empty, the stored value is kept.
     """
 
-    id_field = "head_id_number"
+    masked_fields = {"head_id_number": "masked_id_number", "head_phone": "masked_phone"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields.get(self.id_field)
-        if field is None:
-            return
-        field.widget = forms.TextInput(attrs={"autocomplete": "off", "maxlength": 18})
-        if self.instance and self.instance.pk:
-            field.required = False
-            self.initial[self.id_field] = ""
-            field.help_text = f"当前：{self.instance.masked_id_number}。不修改请留空；如需更正，请输入完整的18位号码。"
+        for name, masked_attr in self.masked_fields.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            field.widget = forms.TextInput(attrs={"autocomplete": "off", "maxlength": field.max_length})
+            if self.instance and self.instance.pk and getattr(self.instance, name):
+                field.required = False
+                self.initial[name] = ""
+                field.help_text = f"当前：{getattr(self.instance, masked_attr)}。不修改请留空。"
+
+    def _keep_stored(self, name, value):
+        if not value and self.instance and self.instance.pk:
+            return getattr(self.instance, name)
+        return value
 
     def clean_head_id_number(self):
-        value = normalize_id_number(self.cleaned_data.get(self.id_field))
-        if not value and self.instance and self.instance.pk:
-            return self.instance.head_id_number
-        return value
+        return self._keep_stored("head_id_number", normalize_id_number(self.cleaned_data.get("head_id_number")))
+
+    def clean_head_phone(self):
+        return self._keep_stored("head_phone", (self.cleaned_data.get("head_phone") or "").strip())
 
 
 class HouseholdAdminForm(MaskedIdNumberMixin, forms.ModelForm):

@@ -32,7 +32,7 @@ class Province(Place):
     class Meta:
         verbose_name = verbose_name_plural = "省"
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["name"], name="province_name_unique")]
+        constraints = [models.UniqueConstraint(fields=["name"], name="province_name_unique", violation_error_message="已有同名的省。")]
 
     @property
     def full_name(self):
@@ -45,7 +45,9 @@ class City(Place):
     class Meta:
         verbose_name = verbose_name_plural = "市"
         ordering = ["province__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["province", "name"], name="city_name_unique_in_province")]
+        constraints = [models.UniqueConstraint(
+                fields=["province", "name"], name="city_name_unique_in_province", violation_error_message="该省已有同名的市。"
+            )]
 
     @property
     def full_name(self):
@@ -64,7 +66,9 @@ class County(Place):
     class Meta:
         verbose_name = verbose_name_plural = "县（市、区）"
         ordering = ["city__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["city", "name"], name="county_name_unique_in_city")]
+        constraints = [models.UniqueConstraint(
+                fields=["city", "name"], name="county_name_unique_in_city", violation_error_message="该市已有同名的县（市、区）。"
+            )]
 
     @property
     def full_name(self):
@@ -80,7 +84,9 @@ class Township(Place):
     class Meta:
         verbose_name = verbose_name_plural = "乡（镇）"
         ordering = ["county__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["county", "name"], name="township_name_unique_in_county")]
+        constraints = [models.UniqueConstraint(
+                fields=["county", "name"], name="township_name_unique_in_county", violation_error_message="该县（市、区）已有同名的乡（镇）。"
+            )]
 
     @property
     def full_name(self):
@@ -121,7 +127,9 @@ class Village(Place):
         verbose_name = verbose_name_plural = "村"
         ordering = ["county__name", "township__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["township", "name"], name="village_name_unique_in_township"),
+            models.UniqueConstraint(
+                fields=["township", "name"], name="village_name_unique_in_township", violation_error_message="该乡（镇）已有同名的村。"
+            ),
             models.CheckConstraint(
                 condition=Q(exit_status=ExitStatus.NOT_EXITED) | Q(exit_year__isnull=False),
                 name="village_exited_has_year",
