@@ -1,7 +1,20 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+import secrets
+from pathlib import Path
 
-from .models import Campaign, Person, Team, TeamCounty, TeamMember, User
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from villages.models import City
+
+from .forms import RosterUploadForm
+from .models import Campaign, CampaignLeader, Person, Team, TeamCounty, TeamMember, User
+from .services import roster_import
 
 
 @admin.register(User)
@@ -27,11 +40,79 @@ class TeamCountyInline(admin.TabularInline):
     autocomplete_fields = ["county", "liaison"]
 
 
+class CampaignLeaderInline(admin.TabularInline):
+    model = CampaignLeader
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "start_date", "end_date", "issuing_body"]
+    list_display = ["name", "kind", "start_date", "end_date", "issuing_body", "roster_links"]
     list_filter = ["kind"]
     search_fields = ["name", "issuing_body"]
+    inlines = [CampaignLeaderInline]
+    change_form_template = "admin/rosters/campaign/change_form.html"
+
+    @admin.display(description="名单")
+    def roster_links(self, obj):
+        return format_html(
+            '<a href="{}">导入名单</a> | <a href="{}">导出名单</a>',
+            reverse("admin:rosters_campaign_import", args=[obj.pk]), reverse("rosters:campaign_export", args=[obj.pk]),
+        )
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/import/", self.admin_site.admin_view(self.import_view), name="rosters_campaign_import"),
+        ] + super().get_urls()
+
+    def import_view(self, request, pk):
+        """Upload → preview (every error with its row) → confirm, through roster_import."""
+        campaign = get_object_or_404(Campaign, pk=pk)
+        if not self.has_change_permission(request, campaign):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "campaign": campaign, "opts": self.model._meta,
+                   "title": f"导入名单：{campaign.name}"}
+        if request.method == "POST" and "confirm" in request.POST:
+            pending = request.session.get("roster_import", {})
+            token = request.POST.get("token", "")
+            if pending.get("token") != token or not Path(pending.get("path", "")).exists():
+                messages.error(request, "预览已失效，请重新上传文件。")
+                return redirect("admin:rosters_campaign_import", pk)
+            city = City.objects.filter(pk=pending.get("city")).first()
+            with open(pending["path"], "rb") as fh:
+                fh.name = "roster.xlsx"
+                result = roster_import(acting_user=request.user, file=fh, campaign=campaign,
+                                       kind=pending.get("kind") or None, city=city)
+            Path(pending["path"]).unlink(missing_ok=True)
+            request.session.pop("roster_import", None)
+            if result.ok:
+                c = result.created
+                messages.success(request, f"名单已导入：{len(result.teams)} 个工作组，{result.county_count} 个县；"
+                                          f"新增工作组 {c['teams']} 个、人员 {c['people']} 人。")
+                return redirect("admin:rosters_campaign_change", pk)
+            context.update(form=RosterUploadForm(), result=result)
+            return TemplateResponse(request, "admin/rosters/campaign/import.html", context)
+        form = RosterUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = roster_import(acting_user=request.user, file=upload, campaign=campaign, dry_run=True,
+                                   kind=form.cleaned_data["kind"] or None, city=form.cleaned_data["city"])
+            context["result"] = result
+            if result.ok:
+                folder = Path(settings.MEDIA_ROOT) / "roster_uploads"
+                folder.mkdir(parents=True, exist_ok=True)
+                token = secrets.token_urlsafe(16)
+                target = folder / f"{token}.xlsx"
+                upload.seek(0)
+                target.write_bytes(upload.read())
+                request.session["roster_import"] = {
+                    "token": token, "path": str(target), "kind": form.cleaned_data["kind"],
+                    "city": form.cleaned_data["city"].pk if form.cleaned_data["city"] else None,
+                }
+                context["token"] = token
+        context["form"] = form
+        return TemplateResponse(request, "admin/rosters/campaign/import.html", context)
 
 
 @admin.register(Team)

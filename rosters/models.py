@@ -65,6 +65,9 @@ class Campaign(models.Model):
     end_date = models.DateField("结束日期")
     issuing_body = models.CharField("印发单位", max_length=100, blank=True)
     document_number = models.CharField("文号", max_length=50, blank=True)
+    parent_body = models.CharField(
+        "领导机构", max_length=100, blank=True, help_text="如：郑州市脱贫攻坚业务指导组、市脱贫攻坚督查工作领导小组。"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "工作周期"
@@ -184,3 +187,24 @@ class TeamCounty(models.Model):
 
     def __str__(self):
         return f"{self.team.name} — {self.county.name}"
+
+
+class CampaignLeader(models.Model):
+    """The parent body's leadership (ZZ 二: 业务指导组 组长/副组长; HY 二: 督查工作领导小组)."""
+
+    class Role(models.TextChoices):
+        HEAD = "head", "组长"
+        DEPUTY = "deputy", "副组长"
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="leaders", verbose_name="工作周期")
+    person = models.ForeignKey(Person, models.PROTECT, related_name="leads", verbose_name="人员")
+    role = models.CharField("职务", max_length=16, choices=Role.choices)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "领导小组成员"
+        ordering = ["campaign", "order"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "person"], name="campaign_leader_once")]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.person.name}"

@@ -1,7 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "rosters"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.campaign_list_view, name="campaign_list"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/export/", views.campaign_export, name="campaign_export"),
+    path("teams/<int:pk>/", views.team_detail, name="team_detail"),
+]

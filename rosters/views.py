@@ -1,1 +1,46 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
+from villages.excel import xlsx_response
+
+from .choices import MemberRole
+from .selectors import campaign_list, team_detail_list, team_list
+from .services import roster_export_rows
+
+
+@login_required
+def campaign_list_view(request):
+    campaigns = campaign_list(user=request.user).order_by("-start_date", "name")
+    page = Paginator(campaigns, 30).get_page(request.GET.get("page"))
+    return render(request, "rosters/campaign_list.html", {"page": page, "query": ""})
+
+
+@login_required
+def campaign_detail(request, pk):
+    campaign = get_object_or_404(campaign_list(user=request.user), pk=pk)
+    teams = team_detail_list(user=request.user, campaign=campaign)
+    leaders = campaign.leaders.select_related("person")
+    return render(request, "rosters/campaign_detail.html", {
+        "campaign": campaign, "teams": teams, "leaders": leaders, "MemberRole": MemberRole,
+    })
+
+
+@login_required
+def team_detail(request, pk):
+    team = get_object_or_404(
+        team_list(user=request.user).prefetch_related("memberships__person", "coverage__county", "coverage__liaison"), pk=pk
+    )
+    return render(request, "rosters/team_detail.html", {"team": team, "MemberRole": MemberRole})
+
+
+@login_required
+def campaign_export(request, pk):
+    campaign = get_object_or_404(campaign_list(user=request.user), pk=pk)
+    rows = roster_export_rows(campaign=campaign, teams=team_list(user=request.user).filter(campaign=campaign))
+    headers = next(rows)
+    return xlsx_response(
+        filename=f"{campaign.name}_名单_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="名单",
+        headers=headers, rows=rows, column_widths=[12, 24, 12, 30, 40],
+    )
