@@ -81,7 +81,6 @@ class CampaignAdmin(admin.ModelAdmin):
                 return redirect("admin:rosters_campaign_import", pk)
             city = City.objects.filter(pk=pending.get("city")).first()
             with open(pending["path"], "rb") as fh:
-                fh.name = "roster.xlsx"
                 result = roster_import(acting_user=request.user, file=fh, campaign=campaign,
                                        kind=pending.get("kind") or None, city=city)
             Path(pending["path"]).unlink(missing_ok=True)
