@@ -14,7 +14,7 @@ from villages.models import City
 
 from .forms import RosterUploadForm
 from .models import Campaign, CampaignLeader, Person, Team, TeamCounty, TeamMember, User
-from .services import roster_import
+from .services import roster_import, team_accounts_create
 
 
 @admin.register(User)
@@ -53,6 +53,18 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ["name", "issuing_body"]
     inlines = [CampaignLeaderInline]
     change_form_template = "admin/rosters/campaign/change_form.html"
+    actions = ["create_team_accounts"]
+
+    @admin.action(description="为所选工作周期的名单人员创建登录账号")
+    def create_team_accounts(self, request, queryset):
+        created = []
+        for campaign in queryset:
+            created += team_accounts_create(acting_user=request.user, campaign=campaign)
+        if created:
+            names = "、".join(f"{name}（{username}）" for username, name in created)
+            self.message_user(request, f"已创建 {len(created)} 个账号：{names}。请在“用户”中为其设置初始密码。")
+        else:
+            self.message_user(request, "名单人员都已有登录账号。")
 
     @admin.display(description="名单")
     def roster_links(self, obj):

@@ -123,3 +123,14 @@ def test_person_link_user_refuses_units_and_wrong_roles(seeded_rosters, county_a
         person_link_user(acting_user=None, person=unit, user=user)
     with pytest.raises(ValidationError, match="工作组成员"):
         person_link_user(acting_user=None, person=Person.objects.get(name="周敏"), user=UserFactory(username="c1", county=county_a))
+
+
+def test_admin_action_creates_team_accounts(client, admin_user, seeded_rosters):
+    from rosters.models import Campaign
+
+    campaign = Campaign.objects.get(name="郑州市2018年脱贫攻坚业务指导")
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:rosters_campaign_changelist"),
+                           {"action": "create_team_accounts", "_selected_action": [campaign.pk]}, follow=True)
+    assert "已创建" in response.content.decode()
+    assert User.objects.filter(person__name="张振华", role=Role.TEAM).exists()
