@@ -53,19 +53,27 @@ def village_detail(request, pk):
     })
 
 
-@login_required
-def village_edit(request, pk):
-    village = get_visible_or_404(Village.objects.select_related("township__county__city"), request.user, pk=pk)
-    form = VillageFactsForm(request.POST or None, instance=village)
+def _form_view(request, form, *, save, success, template, context):
+    """Validate the form, hand its data to a service, show the service's refusal on the form."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.village_update_facts(acting_user=request.user, village=village, **form.cleaned_data)
+            obj = save(**form.cleaned_data)
         except ValidationError as e:
             form.add_error(None, e)
         else:
-            messages.success(request, "村基本情况已保存。")
-            return redirect(village)
-    return render(request, "villages/village_form.html", {"village": village, "form": form})
+            messages.success(request, success(obj))
+            return redirect(obj)
+    return render(request, template, {**context, "form": form})
+
+
+@login_required
+def village_edit(request, pk):
+    village = get_visible_or_404(Village.objects.select_related("township__county__city"), request.user, pk=pk)
+    return _form_view(
+        request, VillageFactsForm(request.POST or None, instance=village),
+        save=lambda **data: services.village_update_facts(acting_user=request.user, village=village, **data),
+        success=lambda _: "村基本情况已保存。", template="villages/village_form.html", context={"village": village},
+    )
 
 
 @login_required
@@ -110,31 +118,23 @@ def household_detail(request, pk):
 @login_required
 def household_create(request, village_pk):
     village = get_visible_or_404(Village.objects.select_related("township__county__city"), request.user, pk=village_pk)
-    form = HouseholdForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            household = services.household_create(acting_user=request.user, village=village, **form.cleaned_data)
-        except ValidationError as e:
-            form.add_error(None, e)
-        else:
-            messages.success(request, f"已添加贫困户：{household.head_name}。")
-            return redirect(household)
-    return render(request, "villages/household_form.html", {"village": village, "form": form})
+    return _form_view(
+        request, HouseholdForm(request.POST or None),
+        save=lambda **data: services.household_create(acting_user=request.user, village=village, **data),
+        success=lambda h: f"已添加贫困户：{h.head_name}。", template="villages/household_form.html",
+        context={"village": village},
+    )
 
 
 @login_required
 def household_edit(request, pk):
     household = get_visible_or_404(Household.objects.select_related("village__township__county__city"), request.user, pk=pk)
-    form = HouseholdForm(request.POST or None, instance=household)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_update(acting_user=request.user, household=household, **form.cleaned_data)
-        except ValidationError as e:
-            form.add_error(None, e)
-        else:
-            messages.success(request, "贫困户信息已保存。")
-            return redirect(household)
-    return render(request, "villages/household_form.html", {"village": household.village, "form": form, "household": household})
+    return _form_view(
+        request, HouseholdForm(request.POST or None, instance=household),
+        save=lambda **data: services.household_update(acting_user=request.user, household=household, **data),
+        success=lambda _: "贫困户信息已保存。", template="villages/household_form.html",
+        context={"village": household.village, "household": household},
+    )
 
 
 @login_required

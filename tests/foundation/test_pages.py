@@ -132,3 +132,17 @@ def test_list_query_count_does_not_grow(client_a, village_a, django_assert_max_n
         client_a.get(reverse("villages:village_list"))
     with django_assert_max_num_queries(12):
         client_a.get(reverse("villages:household_list"))
+
+
+def test_add_household_with_bad_id_keeps_input_and_writes_nothing(client_a, village_a):
+    from villages.models import Household
+
+    url = reverse("villages:household_create", args=[village_a.pk])
+    data = {"head_name": "李四", "head_id_number": "410102197001010012", "member_count": 3, "status": "poor",
+            "income_measure_count": 2}
+    page = client_a.post(url, data).content.decode()
+    assert "身份证号码校验位不正确" in page and 'value="李四"' in page
+    assert not Household.objects.exists()
+    data["head_id_number"] = FULL_ID
+    response = client_a.post(url, data)
+    assert response.status_code == 302 and Household.objects.get().head_name == "李四"
