@@ -275,3 +275,54 @@ class StarRating(models.Model):
     def stars_for(count: int) -> int:
         """ZZ 四(一): 3 or more categories → 3 stars, 2 → 2, 1 → 1."""
         return min(count, 3)
+
+
+class RatingThreshold(models.Model):
+    """The thresholds of one year's key-village rating, set by the city office (ZZ 四(一) gives none)."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True, error_messages={"unique": "该年度的标准已存在。"})
+    incidence_percent = models.DecimalField("贫困发生率（%）不低于", max_digits=5, decimal_places=2, default=3)
+    poor_population = models.PositiveIntegerField("贫困人口（人）不少于", default=100)
+    empty_measures_percent = models.DecimalField("无帮扶措施户占比（%）不低于", max_digits=5, decimal_places=2, default=20)
+    flagged_households = models.PositiveIntegerField("边缘户、低保户、五保户、重病户、残疾人户（户）不少于", default=30)
+    petition_count = models.PositiveIntegerField("信访问题（件）不少于", default=3)
+    problem_count = models.PositiveIntegerField("督导考核问题与网上负面信息（条）不少于", default=5)
+    distance_km = models.DecimalField("距县城（公里）不少于", max_digits=6, decimal_places=1, default=30)
+    updated_by = models.ForeignKey("rosters.User", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="修改人")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重点村评定标准"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}年重点村评定标准"
+
+    def as_dict(self):
+        return {f: float(getattr(self, f)) for f in (
+            "incidence_percent", "poor_population", "empty_measures_percent", "flagged_households",
+            "petition_count", "problem_count", "distance_km",
+        )}
+
+
+class CategoryOverride(models.Model):
+    """An officer's decision that overrides a computed category for one village, with a written reason."""
+
+    village = models.ForeignKey(Village, models.CASCADE, related_name="category_overrides", verbose_name="村")
+    category = models.ForeignKey(Category, models.PROTECT, related_name="overrides", verbose_name="类别")
+    met = models.BooleanField("认定结果", help_text="勾选表示认定符合该类别；不勾选表示认定不符合。")
+    reason = models.TextField("理由")
+    decided_by = models.ForeignKey("rosters.User", models.PROTECT, related_name="+", verbose_name="认定人")
+    decided_at = models.DateTimeField("认定时间", auto_now=True)
+
+    county_lookup = "village__county"
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重点村类别人工认定"
+        ordering = ["village", "category__number"]
+        constraints = [models.UniqueConstraint(fields=["village", "category"], name="one_override_per_village_category")]
+
+    def __str__(self):
+        return f"{self.village.name} 第{self.category.number}类：{'符合' if self.met else '不符合'}"

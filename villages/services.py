@@ -86,6 +86,7 @@ def household_create(*, acting_user, village: Village, **fields) -> Household:
     _apply_household_fields(household, fields)
     household._history_user = acting_user
     household.save()
+    _recompute_after_commit([village.pk])
     return household
 
 
@@ -96,9 +97,11 @@ def household_update(*, acting_user, household: Household, **fields) -> Househol
         village = fields.pop("village")
         _ensure_in_scope(acting_user=acting_user, county_id=village.county_id)
         household.village = village
+    previous_village_id = Household.objects.filter(pk=household.pk).values_list("village_id", flat=True).first()
     _apply_household_fields(household, fields)
     household._history_user = acting_user
     household.save()
+    _recompute_after_commit({household.village_id, previous_village_id} - {None})
     return household
 
 
@@ -121,6 +124,7 @@ def village_update_facts(*, acting_user, village: Village, **fields) -> Village:
     village.full_clean()
     village._history_user = acting_user
     village.save()
+    _recompute_after_commit([village.pk])
     return village
 
 
@@ -145,11 +149,12 @@ def star_ratings_recompute(*, village_ids=None, year=None, thresholds=None) -> i
     from django.utils import timezone
 
     from .choices import POOR_STATUSES
-    from .models import StarRating
+    from .models import CategoryOverride, RatingThreshold, StarRating
     from .rating import DEFAULT_THRESHOLDS, categories_for, problem_sources
 
-    thresholds = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     year = year or timezone.localdate().year
+    saved = RatingThreshold.objects.filter(year=year).first()
+    thresholds = {**DEFAULT_THRESHOLDS, **(saved.as_dict() if saved else {}), **(thresholds or {})}
     villages = Village.objects.all()
     if village_ids is not None:
         villages = villages.filter(pk__in=list(village_ids))
@@ -178,9 +183,17 @@ def star_ratings_recompute(*, village_ids=None, year=None, thresholds=None) -> i
         for agg in source(villages):
             if agg["village_id"] in rows:
                 rows[agg["village_id"]]["problem_count"] += agg["n"]
+    overrides = {}
+    for village_id, number, met in CategoryOverride.objects.filter(village__in=villages).values_list(
+        "village_id", "category__number", "met"
+    ):
+        overrides.setdefault(village_id, {})[number] = met
     ratings = []
     for pk, row in rows.items():
-        met = categories_for(row, thresholds)
+        met = set(categories_for(row, thresholds))
+        for number, holds in overrides.get(pk, {}).items():
+            (met.add if holds else met.discard)(number)
+        met = sorted(met)
         ratings.append(StarRating(
             village_id=pk, year=year, categories=met, category_count=len(met), stars=StarRating.stars_for(len(met)),
             computed_at=timezone.now(),
@@ -190,3 +203,74 @@ def star_ratings_recompute(*, village_ids=None, year=None, thresholds=None) -> i
         update_fields=["year", "categories", "category_count", "stars", "computed_at"],
     )
     return len(ratings)
+
+
+def _recompute_after_commit(village_ids):
+    """Stars follow the data: recompute the changed villages once the change is committed."""
+    from .tasks import star_ratings_recompute as task
+
+    ids = list(village_ids)
+    transaction.on_commit(lambda: task.delay(village_ids=ids))
+
+
+def _recompute_all_after_commit():
+    from .tasks import star_ratings_recompute as task
+
+    transaction.on_commit(lambda: task.delay())
+
+
+def _require_city_office(user):
+    if user is not None and not user.is_city_office:
+        raise ValidationError("只有市扶贫办可以修改重点村评定标准。")
+
+
+@transaction.atomic
+def rating_threshold_save(*, acting_user, year: int, **values):
+    """Set one year's thresholds (city office only) and recompute every village."""
+    from .models import RatingThreshold
+
+    _require_city_office(acting_user)
+    threshold = RatingThreshold.objects.filter(year=year).first() or RatingThreshold(year=year)
+    for name, value in values.items():
+        setattr(threshold, name, value)
+    threshold.updated_by = acting_user
+    threshold.full_clean()
+    threshold._history_user = acting_user
+    threshold.save()
+    _recompute_all_after_commit()
+    return threshold
+
+
+@transaction.atomic
+def category_override_set(*, acting_user, village: Village, number: int, met: bool, reason: str):
+    """Override a computed category for one village, with a written reason (kept with who and when)."""
+    from .models import CategoryOverride
+
+    _ensure_in_scope(acting_user=acting_user, county_id=village.county_id)
+    category = Category.objects.filter(number=number).first()
+    if category is None:
+        raise ValidationError("类别不存在，应为1至8类。")
+    if not category.is_computed:
+        raise ValidationError(f"第{number}类“{category.label}”由村基本情况决定，请在“编辑村基本情况”中修改。")
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError("请写明人工认定的理由（不少于4个字）。")
+    override = CategoryOverride.objects.filter(village=village, category=category).first() or CategoryOverride(
+        village=village, category=category
+    )
+    override.met, override.reason, override.decided_by = met, reason, acting_user
+    override._history_user = acting_user
+    override.save()
+    _recompute_after_commit([village.pk])
+    return override
+
+
+@transaction.atomic
+def category_override_remove(*, acting_user, village: Village, number: int):
+    from .models import CategoryOverride
+
+    _ensure_in_scope(acting_user=acting_user, county_id=village.county_id)
+    for override in CategoryOverride.objects.filter(village=village, category__number=number):
+        override._history_user = acting_user
+        override.delete()
+    _recompute_after_commit([village.pk])
