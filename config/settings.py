@@ -178,6 +178,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "data_folder_in": str(_celery_fs),
         "data_folder_out": str(_celery_fs),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 else:
