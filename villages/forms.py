@@ -71,3 +71,16 @@ class VillageFactsForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class CategoryOverrideForm(forms.Form):
+    number = forms.TypedChoiceField(
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        label="类别", coerce=int,
+        choices=[(1, "第1类"), (2, "第2类"), (3, "第3类"), (4, "第4类"), (7, "第7类"), (8, "第8类")],
+    )
+    decision = forms.ChoiceField(
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        label="认定", choices=[("met", "认定符合"), ("not_met", "认定不符合"), ("clear", "撤销人工认定")],
+    )
+    reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))

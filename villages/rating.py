@@ -65,3 +65,69 @@ def categories_for(row, thresholds):
     if distance is not None and float(distance) >= t["distance_km"]:
         met.append(8)
     return met
+
+
+def thresholds_for(year):
+    """The year's thresholds as the city office set them, else the defaults."""
+    from .models import RatingThreshold
+
+    saved = RatingThreshold.objects.filter(year=year).first()
+    return {**DEFAULT_THRESHOLDS, **(saved.as_dict() if saved else {})}
+
+
+def rating_figures(villages, *, restricted=True):
+    """The figures behind the 8 categories, per village id, in one grouped query per source."""
+    from django.db.models import Count, Q, Sum
+
+    from .choices import POOR_STATUSES, HouseholdStatus
+    from .models import Household
+
+    rows = {
+        r["pk"]: {**r, "poor_population": 0, "poor_households": 0, "empty_measures": 0, "flagged_households": 0,
+                  "problem_count": 0}
+        for r in villages.values(
+            "pk", "rural_population", "is_weak_party_org", "petition_count", "negative_report_count",
+            "distance_to_county_km",
+        )
+    }
+    poor = Q(status__in=POOR_STATUSES)
+    households = Household.objects.filter(village__in=villages) if restricted else Household.objects.all()
+    for agg in households.values("village_id").annotate(
+        poor_population=Sum("member_count", filter=poor),
+        poor_households=Count("pk", filter=poor),
+        empty_measures=Count("pk", filter=poor & Q(measures="")),
+        flagged_households=Count(
+            "pk",
+            filter=Q(status=HouseholdStatus.MARGINAL) | Q(is_dibao=True) | Q(is_wubao=True)
+            | Q(is_serious_illness=True) | Q(is_disabled=True),
+        ),
+    ).order_by():
+        row = rows.get(agg["village_id"])
+        if row is not None:
+            row.update({k: v or 0 for k, v in agg.items() if k != "village_id"})
+    for source in problem_sources():
+        for agg in source(villages):
+            if agg["village_id"] in rows:
+                rows[agg["village_id"]]["problem_count"] += agg["n"]
+    return rows
+
+
+def explain(row, t):
+    """For each category: (number, figure, threshold) as text an officer can check."""
+    rural, poor = row["rural_population"] or 0, row["poor_population"] or 0
+    poor_households = row["poor_households"] or 0
+    distance = row["distance_to_county_km"]
+    return {
+        1: (f"贫困发生率 {100 * poor / rural:.2f}%（{poor}/{rural}人）" if rural else "户籍农业人口未填",
+            f"≥ {t['incidence_percent']:g}%"),
+        2: (f"贫困人口 {poor} 人", f"≥ {t['poor_population']:g} 人"),
+        3: (f"无帮扶措施户 {row['empty_measures']}/{poor_households} 户"
+            + (f"（{100 * row['empty_measures'] / poor_households:.1f}%）" if poor_households else ""),
+            f"≥ {t['empty_measures_percent']:g}%"),
+        4: (f"边缘户、低保户、五保户、重病户、残疾人户 {row['flagged_households']} 户", f"≥ {t['flagged_households']:g} 户"),
+        5: ("已列入软弱涣散村" if row["is_weak_party_org"] else "未列入软弱涣散村", "列入即符合"),
+        6: (f"信访问题 {row['petition_count']} 件", f"≥ {t['petition_count']:g} 件"),
+        7: (f"督导考核问题 {row['problem_count']} 条 + 网上负面信息 {row['negative_report_count']} 条",
+            f"≥ {t['problem_count']:g} 条"),
+        8: (f"距县城 {distance} 公里" if distance is not None else "距县城距离未填", f"≥ {t['distance_km']:g} 公里"),
+    }

@@ -63,3 +63,30 @@ def household_list(*, user):
     return Household.objects.visible_to(user).select_related("village__township__county").order_by(
         "village__county__name", "village__township__name", "village__name", "head_name"
     )
+
+
+def village_rating_explanation(village, *, year=None):
+    """Why each of the 8 categories holds or not: the figure against the threshold, or the override."""
+    from django.utils import timezone
+
+    from .models import Category, CategoryOverride
+    from .rating import categories_for, explain, rating_figures, thresholds_for
+
+    thresholds = thresholds_for(year or timezone.localdate().year)
+    row = rating_figures(Village.objects.filter(pk=village.pk))[village.pk]
+    computed = set(categories_for(row, thresholds))
+    texts = explain(row, thresholds)
+    overrides = {
+        o.category_id: o for o in CategoryOverride.objects.filter(village=village).select_related("decided_by")
+    }
+    out = []
+    for category in Category.objects.all():
+        override = overrides.get(category.pk)
+        figure, threshold = texts[category.number]
+        out.append({
+            "category": category, "figure": figure, "threshold": threshold,
+            "computed_met": category.number in computed,
+            "met": override.met if override else category.number in computed,
+            "override": override,
+        })
+    return out

@@ -145,44 +145,17 @@ def star_ratings_recompute(*, village_ids=None, year=None, thresholds=None) -> i
     registered problem source, then a bulk upsert of the ratings.
     Returns the number of villages rated.
     """
-    from django.db.models import Count, Q, Sum
     from django.utils import timezone
 
-    from .choices import POOR_STATUSES
-    from .models import CategoryOverride, RatingThreshold, StarRating
-    from .rating import DEFAULT_THRESHOLDS, categories_for, problem_sources
+    from .models import CategoryOverride, StarRating
+    from .rating import categories_for, rating_figures, thresholds_for
 
     year = year or timezone.localdate().year
-    saved = RatingThreshold.objects.filter(year=year).first()
-    thresholds = {**DEFAULT_THRESHOLDS, **(saved.as_dict() if saved else {}), **(thresholds or {})}
+    thresholds = {**thresholds_for(year), **(thresholds or {})}
     villages = Village.objects.all()
     if village_ids is not None:
         villages = villages.filter(pk__in=list(village_ids))
-    rows = {
-        r["pk"]: {**r, "poor_population": 0, "poor_households": 0, "empty_measures": 0, "flagged_households": 0, "problem_count": 0}
-        for r in villages.values(
-            "pk", "rural_population", "is_weak_party_org", "petition_count", "negative_report_count", "distance_to_county_km"
-        )
-    }
-    poor = Q(status__in=POOR_STATUSES)
-    households = Household.objects.filter(village__in=villages) if village_ids is not None else Household.objects.all()
-    for agg in households.values("village_id").annotate(
-        poor_population=Sum("member_count", filter=poor),
-        poor_households=Count("pk", filter=poor),
-        empty_measures=Count("pk", filter=poor & Q(measures="")),
-        flagged_households=Count(
-            "pk",
-            filter=Q(status=HouseholdStatus.MARGINAL) | Q(is_dibao=True) | Q(is_wubao=True)
-            | Q(is_serious_illness=True) | Q(is_disabled=True),
-        ),
-    ).order_by():
-        row = rows.get(agg["village_id"])
-        if row is not None:
-            row.update({k: v or 0 for k, v in agg.items() if k != "village_id"})
-    for source in problem_sources():
-        for agg in source(villages):
-            if agg["village_id"] in rows:
-                rows[agg["village_id"]]["problem_count"] += agg["n"]
+    rows = rating_figures(villages, restricted=village_ids is not None)
     overrides = {}
     for village_id, number, met in CategoryOverride.objects.filter(village__in=villages).values_list(
         "village_id", "category__number", "met"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/", views.village_export, name="village_export"),
     path("<int:pk>/", views.village_detail, name="village_detail"),
     path("<int:pk>/edit/", views.village_edit, name="village_edit"),
+    path("<int:pk>/override/", views.village_override, name="village_override"),
     path("<int:village_pk>/households/new/", views.household_create, name="household_create"),
     path("households/", views.household_list_view, name="household_list"),
     path("households/export/", views.household_export, name="household_export"),

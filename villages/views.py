@@ -9,10 +9,10 @@ from . import services
 from .choices import GUARANTEES, HouseholdStatus
 from .excel import xlsx_response
 from .filtersets import HouseholdFilterSet, VillageFilterSet
-from .forms import HouseholdForm, VillageFactsForm
-from .models import Category, Household, Village
+from .forms import CategoryOverrideForm, HouseholdForm, VillageFactsForm
+from .models import Household, Village
 from .scoping import get_visible_or_404
-from .selectors import household_list, village_list, village_population_summary
+from .selectors import household_list, village_list, village_population_summary, village_rating_explanation
 from .validators import mask_id_number, mask_phone
 
 PAGE_SIZE = 50
@@ -42,11 +42,10 @@ def village_detail(request, pk):
     village = get_visible_or_404(Village.objects.select_related("township__county__city", "star_rating"), request.user, pk=pk)
     households = Household.objects.filter(village=village).order_by("head_name")
     history = village.history.select_related("history_user").order_by("-history_date")[:20]
-    rating = getattr(village, "star_rating", None)
-    labels = dict(Category.objects.values_list("number", "label"))
     return render(request, "villages/village_detail.html", {
         "village": village,
-        "met_categories": [(n, labels.get(n, "")) for n in (rating.categories if rating else [])],
+        "explanation": village_rating_explanation(village),
+        "override_form": CategoryOverrideForm(),
         "figures": village_population_summary(village),
         "households": _page(request, households),
         "history": history,
@@ -153,3 +152,29 @@ def household_export(request):
         filename=f"贫困户列表_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="贫困户", headers=headers, rows=rows,
         column_widths=[12, 14, 16, 10, 22, 14, 8, 8, 8, 10],
     )
+
+
+@login_required
+def village_override(request, pk):
+    """Set or clear an override of a computed category, with its reason."""
+    village = get_visible_or_404(Village.objects.all(), request.user, pk=pk)
+    if request.method != "POST":
+        return redirect(village)
+    form = CategoryOverrideForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "clear":
+                services.category_override_remove(acting_user=request.user, village=village, number=data["number"])
+                messages.success(request, f"已撤销第{data['number']}类的人工认定，恢复按数据计算。")
+            else:
+                services.category_override_set(
+                    acting_user=request.user, village=village, number=data["number"],
+                    met=data["decision"] == "met", reason=data["reason"],
+                )
+                messages.success(request, f"第{data['number']}类已人工认定，星级随之重新计算。")
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+    else:
+        messages.error(request, "；".join(err for errors in form.errors.values() for err in errors))
+    return redirect(village)
