@@ -76,3 +76,27 @@ class HouseholdFilterSet(ScopedFilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(head_name__contains=value) | Q(village__name__contains=value))
+
+
+class KeyVillageFilterSet(ScopedFilterSet):
+    """Filters of the key-village list (重点村): county, stars, category."""
+
+    county = django_filters.ModelChoiceFilter(label="县（市、区）", queryset=County.objects.none(), empty_label="全部")
+    stars = django_filters.ChoiceFilter(
+        label="星级", field_name="star_rating__stars", choices=[(3, "★★★ 3星村"), (2, "★★ 2星村"), (1, "★ 1星村")],
+        empty_label="全部",
+    )
+    category = django_filters.ChoiceFilter(
+        label="类别", method="filter_category", empty_label="全部",
+        choices=[(n, f"第{n}类") for n in range(1, 9)],
+    )
+
+    class Meta:
+        model = Village
+        fields = ["county", "stars", "category"]
+
+    def filter_category(self, queryset, name, value):
+        from django.db.models import F
+
+        bit = 1 << (int(value) - 1)
+        return queryset.annotate(_bit=F("star_rating__category_mask").bitand(bit)).filter(_bit__gt=0)

@@ -257,6 +257,9 @@ class StarRating(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     categories = models.JSONField("符合类别", default=list, help_text="符合的类别序号，如 [1, 3, 8]。")
     category_count = models.PositiveSmallIntegerField("符合类别数", default=0)
+    # The same categories as bits (category n → 1 << (n - 1)), so lists can filter by
+    # category on every database (SQLite has no JSON "contains").
+    category_mask = models.PositiveSmallIntegerField("类别位图", default=0, editable=False)
     stars = models.PositiveSmallIntegerField("星级", default=0, validators=[MaxValueValidator(3)])
     computed_at = models.DateTimeField("计算时间", auto_now=True)
 

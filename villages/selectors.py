@@ -90,3 +90,24 @@ def village_rating_explanation(village, *, year=None):
             "override": override,
         })
     return out
+
+
+def key_village_list(*, user):
+    """Key villages: stars first, then the number of categories ("星级越高，越要重点关注", ZZ 四(一))."""
+    return (
+        Village.objects.visible_to(user).filter(star_rating__stars__gte=1)
+        .select_related("township__county", "star_rating")
+        .order_by("-star_rating__stars", "-star_rating__category_count", "county__name", "township__name", "name")
+    )
+
+
+def key_village_counts(*, villages):
+    """Key villages per county and star level, computed by the database."""
+    return list(
+        villages.order_by().values("county__name").annotate(
+            three=Count("pk", filter=Q(star_rating__stars=3)),
+            two=Count("pk", filter=Q(star_rating__stars=2)),
+            one=Count("pk", filter=Q(star_rating__stars=1)),
+            total=Count("pk"),
+        ).order_by("-three", "-two", "-total", "county__name")
+    )

@@ -169,11 +169,12 @@ def star_ratings_recompute(*, village_ids=None, year=None, thresholds=None) -> i
         met = sorted(met)
         ratings.append(StarRating(
             village_id=pk, year=year, categories=met, category_count=len(met), stars=StarRating.stars_for(len(met)),
+            category_mask=sum(1 << (n - 1) for n in met),
             computed_at=timezone.now(),
         ))
     StarRating.objects.bulk_create(
         ratings, batch_size=2000, update_conflicts=True, unique_fields=["village"],
-        update_fields=["year", "categories", "category_count", "stars", "computed_at"],
+        update_fields=["year", "categories", "category_count", "category_mask", "stars", "computed_at"],
     )
     return len(ratings)
 

@@ -8,11 +8,18 @@ from django.utils import timezone
 from . import services
 from .choices import GUARANTEES, HouseholdStatus
 from .excel import xlsx_response
-from .filtersets import HouseholdFilterSet, VillageFilterSet
+from .filtersets import HouseholdFilterSet, KeyVillageFilterSet, VillageFilterSet
 from .forms import CategoryOverrideForm, HouseholdForm, VillageFactsForm
-from .models import Household, Village
+from .models import Category, Household, Village
 from .scoping import get_visible_or_404
-from .selectors import household_list, village_list, village_population_summary, village_rating_explanation
+from .selectors import (
+    household_list,
+    key_village_counts,
+    key_village_list,
+    village_list,
+    village_population_summary,
+    village_rating_explanation,
+)
 from .validators import mask_id_number, mask_phone
 
 PAGE_SIZE = 50
@@ -178,3 +185,34 @@ def village_override(request, pk):
     else:
         messages.error(request, "；".join(err for errors in form.errors.values() for err in errors))
     return redirect(village)
+
+
+def _key_villages(request):
+    filterset = KeyVillageFilterSet(request.GET or None, queryset=key_village_list(user=request.user), user=request.user)
+    return filterset, (filterset.qs if filterset.is_bound else filterset.queryset)
+
+
+@login_required
+def key_village_list_view(request):
+    filterset, qs = _key_villages(request)
+    labels = dict(Category.objects.values_list("number", "label"))
+    return render(request, "villages/key_village_list.html", {
+        "filter": filterset, "page": _page(request, qs), "query": _querystring_without_page(request),
+        "counts": key_village_counts(villages=qs), "labels": labels,
+    })
+
+
+@login_required
+def key_village_export(request):
+    _, qs = _key_villages(request)
+    labels = dict(Category.objects.values_list("number", "label"))
+    headers = ["星级", "符合类别数", "县（市、区）", "乡（镇）", "村", "村类型", "符合类别"]
+    rows = (
+        [v.star_rating.stars, v.star_rating.category_count, v.township.county.name, v.township.name, v.name,
+         "贫困村" if v.is_poor_village else "面上村", "；".join(f"{n}.{labels.get(n, '')}" for n in v.star_rating.categories)]
+        for v in qs.iterator(chunk_size=2000)
+    )
+    return xlsx_response(
+        filename=f"重点村名单_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="重点村", headers=headers, rows=rows,
+        column_widths=[6, 10, 12, 14, 16, 8, 80],
+    )
