@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Household, Village
+from .models import Household, RatingThreshold, Village
 from .validators import normalize_id_number
 
 
@@ -84,3 +84,15 @@ class CategoryOverrideForm(forms.Form):
         label="认定", choices=[("met", "认定符合"), ("not_met", "认定不符合"), ("clear", "撤销人工认定")],
     )
     reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RatingThresholdForm(forms.ModelForm):
+    class Meta:
+        model = RatingThreshold
+        fields = [
+            "incidence_percent", "poor_population", "empty_measures_percent", "flagged_households",
+            "petition_count", "problem_count", "distance_km",
+        ]
+
+    def _post_clean(self):
+        pass

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/", views.village_export, name="village_export"),
     path("key/", views.key_village_list_view, name="key_village_list"),
     path("key/export/", views.key_village_export, name="key_village_export"),
+    path("key/thresholds/", views.rating_thresholds, name="rating_thresholds"),
     path("<int:pk>/", views.village_detail, name="village_detail"),
     path("<int:pk>/edit/", views.village_edit, name="village_edit"),
     path("<int:pk>/override/", views.village_override, name="village_override"),

@@ -9,8 +9,8 @@ from . import services
 from .choices import GUARANTEES, HouseholdStatus
 from .excel import xlsx_response
 from .filtersets import HouseholdFilterSet, KeyVillageFilterSet, VillageFilterSet
-from .forms import CategoryOverrideForm, HouseholdForm, VillageFactsForm
-from .models import Category, Household, Village
+from .forms import CategoryOverrideForm, HouseholdForm, RatingThresholdForm, VillageFactsForm
+from .models import Category, Household, RatingThreshold, Village
 from .scoping import get_visible_or_404
 from .selectors import (
     household_list,
@@ -216,3 +216,30 @@ def key_village_export(request):
         filename=f"重点村名单_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="重点村", headers=headers, rows=rows,
         column_widths=[6, 10, 12, 14, 16, 8, 80],
     )
+
+
+@login_required
+def rating_thresholds(request):
+    """The year's thresholds of the 8 categories; the city office edits them, others read them."""
+    from .rating import DEFAULT_THRESHOLDS
+
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    instance = RatingThreshold.objects.filter(year=year).first() or RatingThreshold(year=year, **DEFAULT_THRESHOLDS)
+    form = RatingThresholdForm(request.POST or None, instance=instance)
+    if not request.user.is_city_office:
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rating_threshold_save(acting_user=request.user, year=year, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, f"{year}年重点村评定标准已保存，全部村的星级正在重新计算。")
+            return redirect(f"{request.path}?year={year}")
+    return render(request, "villages/rating_thresholds.html", {
+        "form": form, "year": year, "defaults": DEFAULT_THRESHOLDS, "saved": instance.pk is not None,
+    })

@@ -52,3 +52,25 @@ def test_export(client_a, rated):
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
     assert rows[1][:5] == (3, 3, "登封市", rated[0].township.name, "三星村")
     assert len(rows) == 2
+
+
+def test_thresholds_page_city_edits_county_reads(client, city_user, officer_a, rated, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    year = timezone.localdate().year  # the nightly recompute rates the current year
+    url = reverse("villages:rating_thresholds") + f"?year={year}"
+    client.force_login(officer_a)
+    page = client.get(url).content.decode()
+    assert "系统默认值" in page and "评定标准由市扶贫办设定" in page
+    data = {"incidence_percent": 3, "poor_population": 100, "empty_measures_percent": 20, "flagged_households": 30,
+            "petition_count": 3, "problem_count": 5, "distance_km": 70}
+    client.post(url, data)
+    from villages.models import RatingThreshold
+
+    assert not RatingThreshold.objects.exists()
+    client.force_login(city_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data, follow=True)
+    assert "已保存" in response.content.decode()
+    assert RatingThreshold.objects.get(year=year).distance_km == 70
+    assert rated[2].star_rating.__class__.objects.get(village=rated[2]).stars == 0  # 60 km < 70 km now
