@@ -91,7 +91,7 @@ class RatingThresholdForm(forms.ModelForm):
         model = RatingThreshold
         fields = [
             "incidence_percent", "poor_population", "empty_measures_percent", "flagged_households",
-            "petition_count", "problem_count", "distance_km",
+            "petition_count", "problem_count", "distance_km", "swing_people",
         ]
 
     def _post_clean(self):

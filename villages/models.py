@@ -291,6 +291,7 @@ class RatingThreshold(models.Model):
     petition_count = models.PositiveIntegerField("信访问题（件）不少于", default=3)
     problem_count = models.PositiveIntegerField("督导考核问题与网上负面信息（条）不少于", default=5)
     distance_km = models.DecimalField("距县城（公里）不少于", max_digits=6, decimal_places=1, default=30)
+    swing_people = models.PositiveIntegerField("大进大出：相邻两月贫困人口与脱贫人口变动合计（人）不少于", default=20)
     updated_by = models.ForeignKey("rosters.User", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="修改人")
     history = HistoricalRecords()
 
@@ -304,7 +305,7 @@ class RatingThreshold(models.Model):
     def as_dict(self):
         return {f: float(getattr(self, f)) for f in (
             "incidence_percent", "poor_population", "empty_measures_percent", "flagged_households",
-            "petition_count", "problem_count", "distance_km",
+            "petition_count", "problem_count", "distance_km", "swing_people",
         )}
 
 
@@ -329,3 +330,20 @@ class CategoryOverride(models.Model):
 
     def __str__(self):
         return f"{self.village.name} 第{self.category.number}类：{'符合' if self.met else '不符合'}"
+
+
+class VillageSnapshot(models.Model):
+    """A village's registered poor and exited people at the start of a month (for 大进大出, ZZ 四(一) 3)."""
+
+    village = models.ForeignKey(Village, models.CASCADE, related_name="snapshots", verbose_name="村")
+    month = models.DateField("月份", help_text="当月1日。")
+    poor_population = models.PositiveIntegerField("贫困人口")
+    exited_population = models.PositiveIntegerField("已脱贫人口")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "村月度数据快照"
+        ordering = ["village", "-month"]
+        constraints = [models.UniqueConstraint(fields=["village", "month"], name="one_snapshot_per_village_month")]
+
+    def __str__(self):
+        return f"{self.village.name} {self.month:%Y年%m月}"

@@ -37,6 +37,7 @@ DEFAULT_THRESHOLDS = {
     "petition_count": 3,  # 6: petitions
     "problem_count": 5,  # 7: problems found earlier + negative online reports
     "distance_km": 30.0,  # 8: distance to the county seat
+    "swing_people": 20,  # 3: 大进大出 — change of poor + exited people between the last two monthly snapshots
 }
 
 
@@ -51,7 +52,9 @@ def categories_for(row, thresholds):
     if poor >= t["poor_population"]:
         met.append(2)
     poor_households = row["poor_households"] or 0
-    if poor_households and 100 * (row["empty_measures"] or 0) / poor_households >= t["empty_measures_percent"]:
+    empty_share_high = poor_households and 100 * (row["empty_measures"] or 0) / poor_households >= t["empty_measures_percent"]
+    swing = row.get("swing")
+    if empty_share_high or (swing is not None and swing >= t["swing_people"]):
         met.append(3)
     if (row["flagged_households"] or 0) >= t["flagged_households"]:
         met.append(4)
@@ -109,7 +112,29 @@ def rating_figures(villages, *, restricted=True):
         for agg in source(villages):
             if agg["village_id"] in rows:
                 rows[agg["village_id"]]["problem_count"] += agg["n"]
+    _add_swings(rows, villages, restricted=restricted)
     return rows
+
+
+def _add_swings(rows, villages, *, restricted):
+    """大进大出: the change between the two latest monthly snapshots, per village."""
+    from .models import VillageSnapshot
+
+    months = list(VillageSnapshot.objects.order_by("-month").values_list("month", flat=True).distinct()[:2])
+    if len(months) < 2:
+        return
+    snapshots = VillageSnapshot.objects.filter(month__in=months)
+    if restricted:
+        snapshots = snapshots.filter(village__in=villages)
+    by_village = {}
+    for village_id, month, poor, exited in snapshots.values_list("village_id", "month", "poor_population", "exited_population"):
+        by_village.setdefault(village_id, {})[month] = (poor, exited)
+    latest, previous = months
+    for village_id, pair in by_village.items():
+        if village_id in rows and latest in pair and previous in pair:
+            (p1, e1), (p0, e0) = pair[latest], pair[previous]
+            rows[village_id]["swing"] = abs(p1 - p0) + abs(e1 - e0)
+            rows[village_id]["swing_months"] = (previous, latest)
 
 
 def explain(row, t):
@@ -122,8 +147,10 @@ def explain(row, t):
             f"≥ {t['incidence_percent']:g}%"),
         2: (f"贫困人口 {poor} 人", f"≥ {t['poor_population']:g} 人"),
         3: (f"无帮扶措施户 {row['empty_measures']}/{poor_households} 户"
-            + (f"（{100 * row['empty_measures'] / poor_households:.1f}%）" if poor_households else ""),
-            f"≥ {t['empty_measures_percent']:g}%"),
+            + (f"（{100 * row['empty_measures'] / poor_households:.1f}%）" if poor_households else "")
+            + (f"；{row['swing_months'][0]:%Y年%m月}至{row['swing_months'][1]:%Y年%m月}贫困、脱贫人口变动 {row['swing']} 人"
+               if row.get("swing") is not None else "；尚无两个月的数据快照"),
+            f"≥ {t['empty_measures_percent']:g}% 或变动 ≥ {t['swing_people']:g} 人"),
         4: (f"边缘户、低保户、五保户、重病户、残疾人户 {row['flagged_households']} 户", f"≥ {t['flagged_households']:g} 户"),
         5: ("已列入软弱涣散村" if row["is_weak_party_org"] else "未列入软弱涣散村", "列入即符合"),
         6: (f"信访问题 {row['petition_count']} 件", f"≥ {t['petition_count']:g} 件"),

@@ -248,3 +248,32 @@ def category_override_remove(*, acting_user, village: Village, number: int):
         override._history_user = acting_user
         override.delete()
     _recompute_after_commit([village.pk])
+
+
+def village_snapshots_take(*, month=None) -> int:
+    """Record each village's poor and exited people for the month (idempotent: a re-run updates the month)."""
+
+    from django.db.models import Q, Sum
+    from django.utils import timezone
+
+    from .choices import POOR_STATUSES
+    from .models import VillageSnapshot
+
+    month = (month or timezone.localdate()).replace(day=1)
+    figures = {
+        v: (p or 0, e or 0)
+        for v, p, e in Household.objects.values("village_id").annotate(
+            p=Sum("member_count", filter=Q(status__in=POOR_STATUSES)),
+            e=Sum("member_count", filter=Q(status=HouseholdStatus.EXITED)),
+        ).order_by().values_list("village_id", "p", "e")
+    }
+    snapshots = [
+        VillageSnapshot(village_id=pk, month=month, poor_population=figures.get(pk, (0, 0))[0],
+                        exited_population=figures.get(pk, (0, 0))[1])
+        for pk in Village.objects.values_list("pk", flat=True).iterator(chunk_size=5000)
+    ]
+    VillageSnapshot.objects.bulk_create(
+        snapshots, batch_size=2000, update_conflicts=True, unique_fields=["village", "month"],
+        update_fields=["poor_population", "exited_population"],
+    )
+    return len(snapshots)

@@ -63,7 +63,7 @@ def test_thresholds_page_city_edits_county_reads(client, city_user, officer_a, r
     page = client.get(url).content.decode()
     assert "系统默认值" in page and "评定标准由市扶贫办设定" in page
     data = {"incidence_percent": 3, "poor_population": 100, "empty_measures_percent": 20, "flagged_households": 30,
-            "petition_count": 3, "problem_count": 5, "distance_km": 70}
+            "petition_count": 3, "problem_count": 5, "distance_km": 70, "swing_people": 20}
     client.post(url, data)
     from villages.models import RatingThreshold
 

@@ -152,3 +152,29 @@ def test_stars_follow_a_household_change(officer_a, village_a, django_capture_on
         services.household_update(acting_user=officer_a, household=household, status="exited", exit_year=2018)
     assert StarRating.objects.get(village=village_a).categories == []
 
+
+
+@pytest.mark.parametrize("swing, met", [(19, False), (20, True), (21, True)])
+def test_category_3_big_swings_between_monthly_snapshots(swing, met):
+    import datetime
+
+    village = VillageFactory(rural_population=10**6)
+    poor(village, 1, members=10)
+    services.village_snapshots_take(month=datetime.date(2018, 9, 1))
+    poor(village, 1, members=swing)
+    services.village_snapshots_take(month=datetime.date(2018, 10, 15))  # stored as 2018-10-01
+    assert (3 in rate(village, poor_population=10**6).categories) is met
+
+
+def test_snapshot_is_idempotent_per_month():
+    import datetime
+
+    from villages.models import VillageSnapshot
+
+    village = VillageFactory()
+    poor(village, 2, members=3)
+    services.village_snapshots_take(month=datetime.date(2018, 10, 1))
+    poor(village, 1, members=4)
+    services.village_snapshots_take(month=datetime.date(2018, 10, 20))
+    snapshot = VillageSnapshot.objects.get(village=village)
+    assert (snapshot.month, snapshot.poor_population) == (datetime.date(2018, 10, 1), 10)
