@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import HouseholdAdminForm
@@ -44,8 +46,34 @@ class TownshipAdmin(admin.ModelAdmin):
         return obj.full_name
 
 
+class ExcelImportAdminMixin:
+    """A "从 Excel 导入" button on the changelist, running the same flow as the officers' page."""
+
+    import_kind = None
+    change_list_template = "admin/villages/change_list.html"
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
+        return [path("import/", self.admin_site.admin_view(self.import_view), name=name)] + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        return super().changelist_view(request, {**(extra_context or {}), "import_url": url})
+
+    def import_view(self, request):
+        from .imports import import_flow
+
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.opts,
+                   "title": f"从 Excel 导入{self.opts.verbose_name}"}
+        return import_flow(request, kind=self.import_kind, template="admin/villages/import.html", context=context,
+                           done_url=reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+
+
 @admin.register(Village)
-class VillageAdmin(SimpleHistoryAdmin):
+class VillageAdmin(ExcelImportAdminMixin, SimpleHistoryAdmin):
+    import_kind = "villages"
     list_display = ["name", "full_name", "is_poor_village", "exit_status", "is_listed", "rural_population"]
     list_filter = ["county__city", "county", "is_poor_village", "exit_status", "is_listed", "is_weak_party_org"]
     search_fields = ["name", "township__name", "county__name", "code"]
@@ -58,7 +86,8 @@ class VillageAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(SimpleHistoryAdmin):
+class HouseholdAdmin(ExcelImportAdminMixin, SimpleHistoryAdmin):
+    import_kind = "households"
     list_display = ["head_name", "masked_id", "village_full_name", "status", "member_count"]
     list_filter = ["status", "village__county", "is_dibao", "is_wubao", "is_serious_illness", "is_disabled"]
     search_fields = ["head_name", "village__name", "village__township__name"]

@@ -96,3 +96,22 @@ class RatingThresholdForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Excel 文件", help_text="请使用下载的模板（.xlsx）。先预览，确认无误后才写入；有任何错误时不写入任何数据。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
+    )
+
+    def clean_file(self):
+        from django.core.exceptions import ValidationError
+
+        from .excel import check_upload
+
+        upload = self.cleaned_data["file"]
+        try:
+            check_upload(upload)
+        except ValidationError as e:
+            raise forms.ValidationError(e.messages) from None
+        return upload

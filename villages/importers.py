@@ -1,86 +1,183 @@
-"""Read a household workbook (Chinese headers, any order) into validated rows.
+"""Read village and household workbooks (Chinese headers, any order) into checked rows.
 
-Place columns (县/乡/村) left blank under a filled cell inherit the value above,
-which also covers merged cells in read-only mode. Every problem is reported
-with its row and column; nothing is written here.
+One reader serves both: a sheet is described by its columns, each cell is
+converted by its column's kind, and every problem is reported with its row and
+column ("第5行“家庭人口”列：…"). Place columns (市/县/乡) left blank under a
+filled cell inherit the value above, which also covers merged cells (openpyxl's
+read-only mode shows a merged range as one value and blanks under it).
+Nothing is written here; the services match the rows and write them.
+
+Only the columns present in the file are returned for a row, so a column left
+out of the file is left alone in the database on re-import.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
-from .choices import HouseholdStatus
+from .choices import ExitStatus, HouseholdStatus
 from .excel import check_upload
 from .validators import normalize_id_number, validate_id_number, validate_phone
 
-HOUSEHOLD_COLUMNS = [
-    # (header, field, kind)
-    ("县（市、区）", "county", "place"),
-    ("乡（镇）", "township", "place"),
-    ("村", "village", "place"),
-    ("户主姓名", "head_name", "text"),
-    ("户主身份证号", "head_id_number", "id"),
-    ("联系电话", "head_phone", "phone"),
-    ("家庭人口", "member_count", "int"),
-    ("状态", "status", "status"),
-    ("识别年份", "identified_year", "year"),
-    ("脱贫年份", "exit_year", "year"),
-    ("低保户", "is_dibao", "bool"),
-    ("五保户/特困供养", "is_wubao", "bool"),
-    ("重病户", "is_serious_illness", "bool"),
-    ("残疾人户", "is_disabled", "bool"),
-    ("老人户", "is_elderly", "bool"),
-    ("低收入户", "is_low_income", "bool"),
-    ("帮扶责任人", "helper_name", "text"),
-    ("帮扶措施", "measures", "text"),
+MAX_ERRORS = 500  # beyond this the file is plainly the wrong one; stop listing
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    kind: str
+    required: bool = False
+    help: str = ""
+
+
+def _place_columns(*, city_required=False):
+    return [
+        Column("市", "city", "place", city_required, "可不填；县名在全省重名时必填"),
+        Column("县（市、区）", "county", "place", True, "须为系统中已有的县（市、区）；空白沿用上一行"),
+        Column("乡（镇）", "township", "place", True, "须为该县已有的乡（镇）；空白沿用上一行"),
+    ]
+
+
+VILLAGE_COLUMNS = [
+    *_place_columns(),
+    Column("村", "name", "name", True, "村名；同一乡（镇）内不重复"),
+    Column("统计用区划代码", "code", "code", help="12位数字，可不填"),
+    Column("村类型", "is_poor_village", "village_kind", help="贫困村 或 面上村"),
+    Column("出列状态", "exit_status", "exit_status", help="未出列 或 已出列"),
+    Column("出列年份", "exit_year", "year", help="已出列的村必填，如 2018"),
+    Column("户籍农业人口", "rural_population", "count", help="整数"),
+    Column("距县城（公里）", "distance_to_county_km", "km", help="数字，保留1位小数"),
+    Column("软弱涣散村", "is_weak_party_org", "bool", help="是 或 否"),
+    Column("信访问题数", "petition_count", "count", help="整数"),
+    Column("网上负面信息数", "negative_report_count", "count", help="整数"),
 ]
-REQUIRED = {"county", "township", "village", "head_name", "head_id_number"}
+
+HOUSEHOLD_COLUMNS = [
+    *_place_columns(),
+    Column("村", "village", "place", True, "须为该乡（镇）已有的村；空白沿用上一行"),
+    Column("户主姓名", "head_name", "text", True),
+    Column("户主身份证号", "head_id_number", "id", True, "18位，按身份证号匹配已有贫困户"),
+    Column("联系电话", "head_phone", "phone", help="11位手机号或带区号的固定电话"),
+    Column("家庭人口", "member_count", "members", help="1至30的整数"),
+    Column("状态", "status", "status", help="、".join(HouseholdStatus.labels)),
+    Column("识别年份", "identified_year", "year"),
+    Column("脱贫年份", "exit_year", "year", help="已脱贫户必填"),
+    Column("低保户", "is_dibao", "bool", help="是 或 否"),
+    Column("五保户/特困供养", "is_wubao", "bool", help="是 或 否"),
+    Column("重病户", "is_serious_illness", "bool", help="是 或 否"),
+    Column("残疾人户", "is_disabled", "bool", help="是 或 否"),
+    Column("老人户", "is_elderly", "bool", help="是 或 否"),
+    Column("低收入户", "is_low_income", "bool", help="是 或 否"),
+    Column("帮扶责任人", "helper_name", "text"),
+    Column("帮扶措施", "measures", "text", help="多项措施用；或换行分隔"),
+    Column("增收措施数", "income_measure_count", "count"),
+]
+
 STATUS_BY_LABEL = {label: value for value, label in HouseholdStatus.choices}
+EXIT_BY_LABEL = {label: value for value, label in ExitStatus.choices}
 TRUE, FALSE = {"是", "√", "✓", "1", "Y", "YES", "TRUE"}, {"否", "", "0", "N", "NO", "FALSE", "×"}
 
 
 def _norm(header) -> str:
+    """Headers may carry spaces and half-width brackets: 县(市、区) = 县（市、区）."""
     return re.sub(r"\s+", "", str(header or "")).replace("(", "（").replace(")", "）")
 
 
-@dataclass
-class HouseholdRows:
-    rows: list[dict] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+def _integer(raw, text):
+    if isinstance(raw, bool) or isinstance(raw, datetime.date | datetime.time):
+        raise ValidationError(f"应填整数，现为“{text}”")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
+        return int(float(text))
+    raise ValidationError(f"应填整数，现为“{text}”")
 
 
-def _convert(kind, raw, label, r):
+def convert(kind, raw):
+    """One cell's value for a column kind; raises ValidationError with the reason."""
     text = "" if raw is None else str(raw).strip()
-    if kind in ("text", "place"):
-        return re.sub(r"\s+", "", text) if kind == "place" else text
+    if kind == "place" or kind == "name":
+        return re.sub(r"\s+", "", text)
+    if kind == "text":
+        return text
+    if kind == "code":
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            text = str(int(raw))
+        if text and not re.fullmatch(r"\d{12}", text):
+            raise ValidationError(f"应为12位数字，现为“{text}”")
+        return text
     if kind == "id":
         value = normalize_id_number(text)
         validate_id_number(value)
         return value
     if kind == "phone":
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            text = str(int(raw))
         validate_phone(text)
         return text
-    if kind in ("int", "year"):
+    if kind == "members":
         if text == "":
-            return 1 if kind == "int" else None
-        try:
-            number = int(float(text))
-        except ValueError:
-            raise ValidationError(f"应填数字，现为“{text}”") from None
-        if kind == "year" and not 2013 <= number <= 2100:
-            raise ValidationError(f"年份不合理：{number}")
-        if kind == "int" and not 1 <= number <= 30:
-            raise ValidationError(f"家庭人口应在1至30之间，现为{number}")
+            return 1
+        number = _integer(raw, text)
+        if not 1 <= number <= 30:
+            raise ValidationError(f"应在1至30之间，现为{number}")
         return number
+    if kind == "count":
+        if text == "":
+            return 0
+        number = _integer(raw, text)
+        if number < 0:
+            raise ValidationError(f"不能为负数，现为{number}")
+        return number
+    if kind == "year":
+        if text == "":
+            return None
+        if isinstance(raw, datetime.date):
+            raise ValidationError(f"应填年份（如 2018），现为日期“{text}”")
+        number = _integer(raw, text)
+        if not 2013 <= number <= 2100:
+            raise ValidationError(f"年份不合理：{number}（应在2013至2100之间）")
+        return number
+    if kind == "km":
+        if text == "":
+            return None
+        if isinstance(raw, bool | datetime.date):
+            raise ValidationError(f"应填数字，现为“{text}”")
+        try:
+            value = Decimal(text).quantize(Decimal("0.1"))
+        except InvalidOperation:
+            raise ValidationError(f"应填数字，现为“{text}”") from None
+        if value < 0 or value >= 100000:
+            raise ValidationError(f"距离不合理：{text}")
+        return value
     if kind == "status":
         if text == "":
             return HouseholdStatus.POOR
         if text not in STATUS_BY_LABEL:
             raise ValidationError(f"未知的状态“{text}”，应为：{'、'.join(STATUS_BY_LABEL)}")
         return STATUS_BY_LABEL[text]
+    if kind == "exit_status":
+        if text == "":
+            return ExitStatus.NOT_EXITED
+        if text not in EXIT_BY_LABEL:
+            raise ValidationError(f"应为“未出列”或“已出列”，现为“{text}”")
+        return EXIT_BY_LABEL[text]
+    if kind == "village_kind":
+        if text in ("", "面上村", "非贫困村"):
+            return False
+        if text == "贫困村":
+            return True
+        raise ValidationError(f"应为“贫困村”或“面上村”，现为“{text}”")
     if kind == "bool":
+        if isinstance(raw, bool):
+            return raw
         if text.upper() in TRUE:
             return True
         if text.upper() in FALSE:
@@ -89,68 +186,114 @@ def _convert(kind, raw, label, r):
     raise AssertionError(kind)
 
 
-def read_households(file) -> HouseholdRows:
-    check_upload(file, max_mb=None)
-    out = HouseholdRows()
+@dataclass
+class SheetRows:
+    rows: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    fields: set[str] = field(default_factory=set)  # the columns the file has
+
+    def error(self, message):
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(message)
+        elif len(self.errors) == MAX_ERRORS:
+            self.errors.append(f"错误超过{MAX_ERRORS}处，后面的不再列出。")
+
+
+def read_sheet(file, columns, *, what) -> SheetRows:
+    """Check the upload, match the header row, and convert every row (see the module docstring)."""
+    check_upload(file)
+    out = SheetRows()
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 — openpyxl raises many kinds on a broken file
-        out.errors.append("无法读取该 Excel 文件，请确认文件未损坏且为 .xlsx 格式。")
+        out.error("无法读取该 Excel 文件，请确认文件未损坏且为 .xlsx 格式。")
         return out
-    ws = wb.worksheets[0]
+    try:
+        return _read_rows(wb.worksheets[0], columns, what, out)
+    finally:
+        wb.close()
+
+
+def _read_rows(ws, columns, what, out):
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None)
-    if header is None:
-        out.errors.append("文件是空的：第一张工作表没有表头。请使用下载的模板填写。")
+    if header is None or not any(h not in (None, "") for h in header):
+        out.error("文件是空的：第一张工作表第1行没有表头。请使用下载的模板填写。")
         return out
-    known = {_norm(h): (f, k, h) for h, f, k in HOUSEHOLD_COLUMNS}
-    columns, unknown = {}, []
+    known = {_norm(c.header): c for c in columns}
+    by_index, unknown, seen = {}, [], set()
     for i, h in enumerate(header):
         if h is None or str(h).strip() == "":
             continue
-        match = known.get(_norm(h))
-        if match:
-            columns[i] = match
+        column = known.get(_norm(h))
+        if column is None:
+            unknown.append(str(h).strip())
+        elif column.field in seen:
+            out.error(f"第1行：“{column.header}”列出现了两次。")
         else:
-            unknown.append(str(h))
-    missing = [h for h, f, _ in HOUSEHOLD_COLUMNS if f in REQUIRED and f not in {m[0] for m in columns.values()}]
-    if missing or unknown:
-        if missing:
-            out.errors.append(f"缺少必需的列：{'、'.join(missing)}。")
-        if unknown:
-            out.errors.append(f"无法识别的列：{'、'.join(unknown)}。请使用下载的模板。")
+            by_index[i] = column
+            seen.add(column.field)
+    missing = [c.header for c in columns if c.required and c.field not in seen]
+    if missing:
+        out.error(f"缺少必需的列：{'、'.join(missing)}。")
+    if unknown:
+        out.error(f"无法识别的列：{'、'.join(unknown)}。请使用下载的模板（表头须与模板一致）。")
+    if out.errors:
         return out
+    out.fields = seen
     above = {}
-    seen_ids = {}
     for r, values in enumerate(rows, start=2):
         if not any(v not in (None, "") for v in values):
             continue
         row, ok = {"_row": r}, True
-        for i, (fname, kind, label) in columns.items():
+        for i, column in by_index.items():
             raw = values[i] if i < len(values) else None
-            if kind == "place" and (raw is None or str(raw).strip() == ""):
-                raw = above.get(fname)  # blank (or merged) place cells inherit the row above
+            if column.kind == "place" and (raw is None or str(raw).strip() == ""):
+                raw = above.get(column.field)  # blank (or merged) place cells inherit the row above
             try:
-                row[fname] = _convert(kind, raw, label, r)
+                row[column.field] = convert(column.kind, raw)
             except ValidationError as e:
-                out.errors.append(f"第{r}行“{label}”列：{'；'.join(e.messages)}")
+                out.error(f"第{r}行“{column.header}”列：{'；'.join(e.messages)}")
                 ok = False
-        for fname in ("county", "township", "village"):
-            above[fname] = row.get(fname)
-        for fname in ("head_name", "county", "township", "village"):
-            if ok and not row.get(fname):
-                out.errors.append(f"第{r}行：“{dict((f, h) for h, f, _ in HOUSEHOLD_COLUMNS)[fname]}”不能为空。")
+        for column in by_index.values():
+            if column.kind == "place":
+                above[column.field] = row.get(column.field)
+            if ok and column.required and not row.get(column.field):
+                out.error(f"第{r}行“{column.header}”列：不能为空。")
                 ok = False
-        if ok:
-            first = seen_ids.setdefault(row["head_id_number"], r)
-            if first != r:
-                out.errors.append(f"第{r}行“户主身份证号”列：与第{first}行重复。")
-                ok = False
-        if ok and row.get("status") == HouseholdStatus.EXITED and not row.get("exit_year"):
-            out.errors.append(f"第{r}行“脱贫年份”列：已脱贫户必须填写脱贫年份。")
-            ok = False
         if ok:
             out.rows.append(row)
     if not out.rows and not out.errors:
-        out.errors.append("表格中没有贫困户数据。")
+        out.error(f"表格中没有{what}数据：表头下面是空的。")
     return out
+
+
+def read_villages(file) -> SheetRows:
+    out = read_sheet(file, VILLAGE_COLUMNS, what="村")
+    for row in out.rows:
+        if row.get("exit_status") == ExitStatus.EXITED and not row.get("exit_year"):
+            out.error(f"第{row['_row']}行“出列年份”列：已出列的村必须填写出列年份。")
+        if row.get("exit_status") == ExitStatus.NOT_EXITED:
+            row["exit_year"] = None
+    return out
+
+
+def read_households(file) -> SheetRows:
+    out = read_sheet(file, HOUSEHOLD_COLUMNS, what="贫困户")
+    seen_ids = {}
+    for row in out.rows:
+        r = row["_row"]
+        first = seen_ids.setdefault(row["head_id_number"], r)
+        if first != r:
+            out.error(f"第{r}行“户主身份证号”列：与第{first}行重复。")
+        if row.get("status") == HouseholdStatus.EXITED and not row.get("exit_year"):
+            out.error(f"第{r}行“脱贫年份”列：已脱贫户必须填写脱贫年份。")
+        if "measures" in row:
+            # Measures are kept one a line (Household.measure_list); a cell often uses ；
+            row["measures"] = "\n".join(m.strip() for m in re.split(r"[；;\n]", row["measures"]) if m.strip())
+    return out
+
+
+def template_rows(columns):
+    """The header row and the explanation row of a downloadable template."""
+    return [c.header for c in columns], [("必填。" if c.required else "") + c.help for c in columns]

@@ -1,6 +1,7 @@
 """Writes with a business rule for places and households (one transaction each)."""
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -279,67 +280,256 @@ def village_snapshots_take(*, month=None) -> int:
     return len(snapshots)
 
 
-IMPORT_FIELDS = [
-    "head_name", "head_phone", "member_count", "status", "identified_year", "exit_year", "is_dibao", "is_wubao",
-    "is_serious_illness", "is_disabled", "is_elderly", "is_low_income", "helper_name", "measures",
+class _Places:
+    """Resolve the place columns of an import row to ids, among the counties the user may see.
+
+    Counties and townships are never created by an import: an unknown name is an
+    error on its row (a typo must not become a new county). A village may be
+    created by the village import, inside an existing township.
+    """
+
+    def __init__(self, acting_user):
+        from collections import defaultdict
+
+        visible = visible_county_ids(acting_user) if acting_user is not None else None
+        self.visible = None if visible is None else set(visible.values_list("pk", flat=True))
+        self.counties_by_name = defaultdict(list)
+        self.counties = {}
+        for pk, name, city in County.objects.values_list("pk", "name", "city__name"):
+            self.counties_by_name[name].append(pk)
+            self.counties[(city, name)] = pk
+        self.county_names = dict(County.objects.values_list("pk", "name"))
+        self.cities = set(City.objects.values_list("name", flat=True))
+        self.townships = {
+            (county_id, name): pk for pk, county_id, name in Township.objects.values_list("pk", "county_id", "name")
+        }
+        self._cache = {}
+
+    def county(self, row):
+        """(county id, None) or (None, the reason, to follow "第N行")."""
+        name, city = row["county"], row.get("city")
+        if city:
+            if city not in self.cities:
+                return None, f"“市”列：系统中没有“{city}”。"
+            pk = self.counties.get((city, name))
+        else:
+            ids = self.counties_by_name.get(name, [])
+            if len(ids) > 1:
+                return None, f"“县（市、区）”列：“{name}”在多个市都有，请填写“市”列以区分。"
+            pk = ids[0] if ids else None
+        if pk is None:
+            return None, f"“县（市、区）”列：系统中没有“{(city or '') + name}”（导入不会新建县（市、区），请核对名称）。"
+        if self.visible is not None and pk not in self.visible:
+            return None, f"“县（市、区）”列：“{name}”不在您的管辖范围内，不能导入。"
+        return pk, None
+
+    def township(self, row):
+        """(county id, township id, None) or (…, None, the reason). Cached per place: many rows share one."""
+        key = (row.get("city"), row["county"], row["township"])
+        if key not in self._cache:
+            county_id, reason = self.county(row)
+            township_id = None
+            if county_id is not None:
+                township_id = self.townships.get((county_id, row["township"]))
+                if township_id is None:
+                    reason = (f"“乡（镇）”列：{self.county_names[county_id]}没有“{row['township']}”"
+                              "（导入不会新建乡（镇），请先在管理后台添加）。")
+            self._cache[key] = (county_id, township_id, reason)
+        return self._cache[key]
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def __iter__(self):  # (created, updated, errors), as the command and older callers unpack it
+        return iter((self.created, self.updated, self.errors))
+
+    def __eq__(self, other):
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return NotImplemented
+
+
+def _read_or_errors(reader, file):
+    try:
+        return reader(file), None
+    except ValidationError as e:
+        return None, ImportResult(errors=list(e.messages))
+
+
+VILLAGE_IMPORT_FIELDS = [
+    "code", "is_poor_village", "exit_status", "exit_year", "rural_population", "distance_to_county_km",
+    "is_weak_party_org", "petition_count", "negative_report_count",
 ]
 
 
-def household_import(*, acting_user, file, dry_run=False):
+def village_import(*, acting_user, file, dry_run=False) -> ImportResult:
+    """Import villages from a workbook: check every row first, then write all or nothing.
+
+    A village is matched by its full path (市/县/乡/村; 市 optional). A village not
+    yet in its township is created; an unknown county or township is an error.
+    Only the columns present in the file are written; re-importing the same
+    file changes nothing. County officers may import only their county's rows.
+    """
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    from .importers import read_villages
+
+    read, failed = _read_or_errors(read_villages, file)
+    if failed:
+        return failed
+    result = ImportResult(errors=list(read.errors))
+    if result.errors:
+        return result
+    places = _Places(acting_user)
+    fields = [f for f in VILLAGE_IMPORT_FIELDS if f in read.fields]
+    if "exit_status" in read.fields and "exit_year" not in fields:
+        fields.append("exit_year")
+    township_ids = set()
+    located = []
+    for row in read.rows:
+        county_id, township_id, reason = places.township(row)
+        if reason:
+            result.errors.append(f"第{row['_row']}行{reason}")
+            continue
+        located.append((row, county_id, township_id))
+        township_ids.add(township_id)
+    existing = {
+        (v.township_id, v.name): v
+        for v in Village.objects.filter(township_id__in=township_ids).only("pk", "township_id", "name", "county_id", *fields)
+    }
+    seen, to_create, to_update = {}, [], []
+    for row, county_id, township_id in located:
+        key = (township_id, row["name"])
+        first = seen.setdefault(key, row["_row"])
+        if first != row["_row"]:
+            result.errors.append(f"第{row['_row']}行“村”列：与第{first}行是同一个村。")
+            continue
+        values = {f: row.get(f) for f in fields}
+        village = existing.get(key)
+        if village is None:
+            village = Village(township_id=township_id, county_id=county_id, name=row["name"], **values)
+            _check_village(village, row, result.errors.append)
+            to_create.append(village)
+        elif any(getattr(village, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(village, f, v)
+            _check_village(village, row, result.errors.append)
+            to_update.append(village)
+        else:
+            result.unchanged += 1
+    result.created, result.updated = len(to_create), len(to_update)
+    if result.errors or dry_run:
+        return result
+    with transaction.atomic():
+        bulk_create_with_history(to_create, Village, batch_size=2000, default_user=acting_user,
+                                 default_change_reason="Excel导入")
+        if to_update:
+            bulk_update_with_history(to_update, Village, fields, batch_size=2000, default_user=acting_user,
+                                     default_change_reason="Excel导入")
+        created_ids = Village.objects.filter(
+            township_id__in={v.township_id for v in to_create}, name__in={v.name for v in to_create}
+        ).values_list("pk", flat=True) if to_create else []
+        _recompute_after_commit([*created_ids, *(v.pk for v in to_update)])
+    return result
+
+
+def _check_village(village, row, error):
+    try:
+        village.full_clean(exclude=["township", "county"], validate_unique=False, validate_constraints=False)
+    except ValidationError as e:
+        for name, messages in e.message_dict.items():
+            label = Village._meta.get_field(name).verbose_name if name != "__all__" else "村"
+            error(f"第{row['_row']}行“{label}”列：{'；'.join(messages)}")
+
+
+HOUSEHOLD_IMPORT_FIELDS = [
+    "head_name", "head_phone", "member_count", "status", "identified_year", "exit_year", "is_dibao", "is_wubao",
+    "is_serious_illness", "is_disabled", "is_elderly", "is_low_income", "helper_name", "measures",
+    "income_measure_count",
+]
+
+
+def household_import(*, acting_user, file, dry_run=False) -> ImportResult:
     """Import households from a workbook: check everything first, then write all or nothing.
 
-    A household is matched by its ID number, a village by its path 县/乡/村 among
-    the villages the user may see. Re-importing the same file changes nothing.
-    Returns (created, updated, errors).
+    A household is matched by its ID number, a village by its path 市/县/乡/村 (市
+    optional) among the villages the user may see. Only the columns present in
+    the file are written; re-importing the same file changes nothing.
+    Every created or changed household gets a history row naming the importer.
     """
     from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
     from .importers import read_households
 
-    try:
-        read = read_households(file)
-    except ValidationError as e:
-        return 0, 0, list(e.messages)
-    errors = list(read.errors)
-    villages = {
-        (c, t, v): pk for pk, c, t, v in Village.objects.visible_to(acting_user).values_list(
-            "pk", "county__name", "township__name", "name"
-        ).iterator(chunk_size=5000)
-    } if acting_user is not None else {
-        (c, t, v): pk for pk, c, t, v in Village.objects.values_list("pk", "county__name", "township__name", "name")
-    }
+    read, failed = _read_or_errors(read_households, file)
+    if failed:
+        return failed
+    result = ImportResult(errors=list(read.errors))
+    if result.errors:
+        return result
+    places = _Places(acting_user)
+    fields = [f for f in HOUSEHOLD_IMPORT_FIELDS if f in read.fields]
+    villages = {}
+    village_qs = Village.objects.values_list("pk", "township_id", "name")
+    if places.visible is not None:
+        village_qs = village_qs.filter(county_id__in=places.visible)
+    for pk, township_id, name in village_qs.iterator(chunk_size=5000):
+        villages[(township_id, name)] = pk
     ids = [row["head_id_number"] for row in read.rows]
     existing = {}
     for start in range(0, len(ids), 5000):
-        for h in Household.objects.filter(head_id_number__in=ids[start:start + 5000]).only("pk", "village_id", *IMPORT_FIELDS, "head_id_number"):
+        for h in Household.objects.filter(head_id_number__in=ids[start:start + 5000]).only(
+            "pk", "village_id", "head_id_number", *fields
+        ):
             existing[h.head_id_number] = h
-    visible_ids = set(villages.values())
+    visible_villages = set(villages.values())
     to_create, to_update = [], []
     for row in read.rows:
-        village_id = villages.get((row["county"], row["township"], row["village"]))
-        if village_id is None:
-            errors.append(f"第{row['_row']}行：找不到村“{row['county']}/{row['township']}/{row['village']}”，或不在您的管辖范围内。")
+        _, township_id, reason = places.township(row)
+        if reason:
+            result.errors.append(f"第{row['_row']}行{reason}")
             continue
-        values = {f: row[f] for f in IMPORT_FIELDS if f in row}
+        village_id = villages.get((township_id, row["village"]))
+        if village_id is None:
+            result.errors.append(f"第{row['_row']}行“村”列：{row['county']}{row['township']}没有“{row['village']}”"
+                                 "（请先导入村，或核对村名）。")
+            continue
+        values = {f: row[f] for f in fields}
         current = existing.get(row["head_id_number"])
         if current is None:
             to_create.append(Household(village_id=village_id, head_id_number=row["head_id_number"], **values))
             continue
-        if current.village_id not in visible_ids:
-            errors.append(f"第{row['_row']}行“户主身份证号”列：该身份证号已登记在其他县（市、区），不能导入。")
+        if current.village_id not in visible_villages:
+            result.errors.append(f"第{row['_row']}行“户主身份证号”列：该身份证号已登记在其他县（市、区），不能导入。")
             continue
-        changed = current.village_id != village_id or any(getattr(current, f) != v for f, v in values.items())
-        if changed:
+        if current.village_id != village_id or any(getattr(current, f) != v for f, v in values.items()):
+            moved_from = current.village_id
             current.village_id = village_id
             for f, v in values.items():
                 setattr(current, f, v)
+            current._moved_from = moved_from
             to_update.append(current)
-    if errors or dry_run:
-        return len(to_create), len(to_update), errors
+        else:
+            result.unchanged += 1
+    result.created, result.updated = len(to_create), len(to_update)
+    if result.errors or dry_run:
+        return result
     with transaction.atomic():
-        bulk_create_with_history(to_create, Household, batch_size=2000, default_user=acting_user)
+        bulk_create_with_history(to_create, Household, batch_size=2000, default_user=acting_user,
+                                 default_change_reason="Excel导入")
         if to_update:
-            bulk_update_with_history(to_update, Household, ["village", *IMPORT_FIELDS], batch_size=2000,
-                                     default_user=acting_user)
-        _recompute_after_commit({h.village_id for h in to_create + to_update})
-    return len(to_create), len(to_update), []
+            bulk_update_with_history(to_update, Household, ["village", *fields], batch_size=2000,
+                                     default_user=acting_user, default_change_reason="Excel导入")
+        _recompute_after_commit(
+            {h.village_id for h in to_create} | {h.village_id for h in to_update} | {h._moved_from for h in to_update}
+        )
+    return result

@@ -243,3 +243,44 @@ def rating_thresholds(request):
     return render(request, "villages/rating_thresholds.html", {
         "form": form, "year": year, "defaults": DEFAULT_THRESHOLDS, "saved": instance.pk is not None,
     })
+
+
+def _require_importer(user):
+    """County officers import their county's rows, the city office its city's; team members do not import."""
+    from django.core.exceptions import PermissionDenied
+
+    if not (user.is_city_office or user.is_county_officer):
+        raise PermissionDenied("只有县（市、区）扶贫办和市扶贫办可以导入。")
+
+
+@login_required
+def village_import(request):
+    from django.urls import reverse
+
+    from .imports import import_flow
+
+    _require_importer(request.user)
+    return import_flow(request, kind="villages", template="villages/import.html", context={},
+                       done_url=reverse("villages:village_list"))
+
+
+@login_required
+def household_import(request):
+    from django.urls import reverse
+
+    from .imports import import_flow
+
+    _require_importer(request.user)
+    return import_flow(request, kind="households", template="villages/import.html", context={},
+                       done_url=reverse("villages:household_list"))
+
+
+@login_required
+def import_template(request, kind):
+    from django.http import Http404
+
+    from .imports import KINDS, template_response
+
+    if kind not in KINDS:
+        raise Http404
+    return template_response(kind)

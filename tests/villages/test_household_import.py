@@ -51,10 +51,14 @@ def test_import_then_reimport_changes_nothing(officer_a, rows):
 @pytest.mark.parametrize("change, message", [
     (lambda r: r[0].__setitem__(4, "410102197001010012"), "第2行“户主身份证号”列：身份证号码校验位不正确"),
     (lambda r: r[1].__setitem__(4, r[0][4]), "第3行“户主身份证号”列：与第2行重复"),
-    (lambda r: r[0].__setitem__(5, "三口"), "第2行“家庭人口”列：应填数字"),
+    (lambda r: r[0].__setitem__(5, "三口"), "第2行“家庭人口”列：应填整数，现为“三口”"),
     (lambda r: r[0].__setitem__(6, "小康"), "第2行“状态”列：未知的状态“小康”"),
     (lambda r: r[1].__setitem__(7, None), "第3行“脱贫年份”列：已脱贫户必须填写脱贫年份"),
-    (lambda r: r[0].__setitem__(2, "没有村"), "找不到村"),
+    (lambda r: r[0].__setitem__(2, "没有村"), "第2行“村”列：登封市"),
+    (lambda r: r[0].__setitem__(0, "开封县"), "第2行“县（市、区）”列：系统中没有“开封县”"),
+    (lambda r: r[0].__setitem__(1, "无名镇"), "第2行“乡（镇）”列：登封市没有“无名镇”"),
+    (lambda r: r[1].__setitem__(7, 1990), "第3行“脱贫年份”列：年份不合理：1990"),
+    (lambda r: r[0].__setitem__(8, "有"), "第2行“低保户”列：应填“是”或“否”"),
 ])
 def test_bad_rows_write_nothing(officer_a, rows, change, message):
     change(rows)
