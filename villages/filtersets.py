@@ -1,3 +1,5 @@
+import re
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -28,8 +30,19 @@ class ScopedFilterSet(django_filters.FilterSet):
             self.filters["township"].queryset = townships
 
 
+CATEGORY_CHOICES = [(n, f"第{n}类") for n in range(1, 9)]
+
+
+def filter_by_category(queryset, name, value):
+    """Villages meeting category n: the rating's bit n - 1 (a JSON list cannot be filtered on SQLite)."""
+    from django.db.models import F
+
+    bit = 1 << (int(value) - 1)
+    return queryset.annotate(_bit=F("star_rating__category_mask").bitand(bit)).filter(_bit__gt=0)
+
+
 class VillageFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "村名、乡镇或县名"}))
+    q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "村名或路径，如 登封市大冶镇大营村"}))
     county = django_filters.ModelChoiceFilter(label="县（市、区）", queryset=County.objects.none(), empty_label="全部")
     township = django_filters.ModelChoiceFilter(label="乡（镇）", queryset=Township.objects.none(), empty_label="全部")
     is_poor_village = django_filters.BooleanFilter(
@@ -40,18 +53,31 @@ class VillageFilterSet(ScopedFilterSet):
         label="星级", field_name="star_rating__stars",
         choices=[(3, "★★★"), (2, "★★"), (1, "★"), (0, "非重点村")], empty_label="全部", method="filter_stars",
     )
+    category = django_filters.ChoiceFilter(
+        label="重点村类别", method="filter_category", empty_label="全部", choices=CATEGORY_CHOICES,
+    )
 
     class Meta:
         model = Village
-        fields = ["q", "county", "township", "is_poor_village", "exit_status", "stars"]
+        fields = ["q", "county", "township", "is_poor_village", "exit_status", "stars", "category"]
+
+    def filter_category(self, queryset, name, value):
+        return filter_by_category(queryset, name, value)
 
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(name__contains=value) | Q(township__name__contains=value) | Q(county__name__contains=value)
-        )
+        # By name or by full path: "大营", "登封市大冶镇大营村", "登封市 大营村", "登封市/大冶镇/大营村".
+        from django.db.models import CharField
+        from django.db.models.functions import Concat
+
+        queryset = queryset.annotate(_path=Concat(
+            "county__city__name", "county__name", "township__name", "name", output_field=CharField()
+        ))
+        for part in (p for p in re.split(r"[\s/／、,，]+", value) if p):
+            queryset = queryset.filter(_path__contains=part)
+        return queryset
 
     def filter_stars(self, queryset, name, value):
         if str(value) == "0":
@@ -87,8 +113,7 @@ class KeyVillageFilterSet(ScopedFilterSet):
         empty_label="全部",
     )
     category = django_filters.ChoiceFilter(
-        label="类别", method="filter_category", empty_label="全部",
-        choices=[(n, f"第{n}类") for n in range(1, 9)],
+        label="类别", method="filter_category", empty_label="全部", choices=CATEGORY_CHOICES,
     )
 
     class Meta:
@@ -96,7 +121,4 @@ class KeyVillageFilterSet(ScopedFilterSet):
         fields = ["county", "stars", "category"]
 
     def filter_category(self, queryset, name, value):
-        from django.db.models import F
-
-        bit = 1 << (int(value) - 1)
-        return queryset.annotate(_bit=F("star_rating__category_mask").bitand(bit)).filter(_bit__gt=0)
+        return filter_by_category(queryset, name, value)

@@ -16,10 +16,17 @@ from .validators import normalize_id_number
 SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seed_places.json"
 
 
+def _require_keeper(acting_user):
+    if acting_user is not None and not (acting_user.is_city_office or acting_user.is_county_officer):
+        raise ValidationError("只有市扶贫办和县（市、区）扶贫办可以修改村和贫困户数据。", code="not_a_keeper")
+
+
 def _ensure_in_scope(*, acting_user, county_id):
-    """A user may only write inside the counties they may see."""
+    """A user may only write inside the counties they may see (SPEC §1: county officers their county,
+    the city office its city); team members read village data but do not keep it."""
     if acting_user is None:
         return
+    _require_keeper(acting_user)
     ids = visible_county_ids(acting_user)
     if ids is not None and not ids.filter(pk=county_id).exists():
         raise ValidationError("无权操作其他县（市、区）的数据。", code="out_of_scope")
@@ -383,6 +390,7 @@ def village_import(*, acting_user, file, dry_run=False) -> ImportResult:
 
     from .importers import read_villages
 
+    _require_keeper(acting_user)
     read, failed = _read_or_errors(read_villages, file)
     if failed:
         return failed
@@ -470,6 +478,7 @@ def household_import(*, acting_user, file, dry_run=False) -> ImportResult:
 
     from .importers import read_households
 
+    _require_keeper(acting_user)
     read, failed = _read_or_errors(read_households, file)
     if failed:
         return failed

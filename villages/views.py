@@ -12,6 +12,7 @@ from .filtersets import HouseholdFilterSet, KeyVillageFilterSet, VillageFilterSe
 from .forms import CategoryOverrideForm, HouseholdForm, RatingThresholdForm, VillageFactsForm
 from .models import Category, Household, RatingThreshold, Village
 from .scoping import get_visible_or_404
+from .sections import village_sections
 from .selectors import (
     household_list,
     key_village_counts,
@@ -56,6 +57,7 @@ def village_detail(request, pk):
         "figures": village_population_summary(village),
         "households": _page(request, households),
         "history": history,
+        "village_sections": village_sections(request, village),
     })
 
 
