@@ -7,10 +7,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from rosters.choices import Role
-from tests.factories import HouseholdFactory, UserFactory, VillageFactory
+from tests.factories import HouseholdFactory, VillageFactory
 from villages import services
-from villages.models import Household, StarRating, Village
+from villages.models import StarRating, Village
 
 pytestmark = pytest.mark.django_db
 
