@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = "指导与督查"
+
+    def ready(self):
+        from villages.rating import register_problem_source
+        from villages.sections import register_village_section
+
+        from .sections import village_problem_counts, village_visits_section
+
+        # ZZ 四(一) 第7类: problems found on earlier visits count towards the village's rating.
+        register_problem_source(village_problem_counts)
+        register_village_section("inspections/_village_visits.html", village_visits_section, order=10, title="指导记录")

@@ -1,7 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "inspections"
 
-urlpatterns = []
+urlpatterns = [
+    path("visits/", views.visit_list_view, name="visit_list"),
+    path("visits/new/", views.visit_create, name="visit_create"),
+    path("visits/export/", views.visit_export, name="visit_export"),
+    path("visits/quota/", views.quota_view, name="visit_quota"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
+    path("visits/<int:pk>/print/", views.visit_print, name="visit_print"),
+    path("visits/<int:pk>/delete/", views.visit_delete, name="visit_delete"),
+    path("visits/<int:pk>/promote/", views.experience_promote, name="experience_promote"),
+    path("problems/", views.problem_list_view, name="problem_list"),
+    path("experiences/", views.experience_list_view, name="experience_list"),
+    path("villages/<int:village_pk>/repeat-exception/", views.repeat_exception_create, name="repeat_exception_create"),
+]
