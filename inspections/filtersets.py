@@ -58,7 +58,7 @@ class ProblemFilterSet(_CampaignTeamScoped):
     q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "问题描述、村或乡（镇）"}))
     kind = django_filters.ChoiceFilter(label="问题性质", choices=[*ProblemKind.choices, (KIND_ALL, "全部")],
                                        empty_label=None, method="filter_kind")
-    category = django_filters.TypedChoiceFilter(label="问题类别", choices=PROBLEM_CATEGORY_CHOICES, coerce=int, empty_label="全部")
+    category = django_filters.ChoiceFilter(label="问题类别", choices=PROBLEM_CATEGORY_CHOICES, empty_label="全部")
     campaign = django_filters.ModelChoiceFilter(label="工作周期", field_name="visit__campaign", queryset=Campaign.objects.none(), empty_label="全部")
     county = django_filters.ModelChoiceFilter(label="县（市、区）", queryset=County.objects.none(), empty_label="全部")
 

@@ -4,7 +4,7 @@ from rosters.models import Campaign, Person
 from villages.models import Category, County, Township, Village
 
 from .choices import GUIDANCE_ITEMS, PROBLEM_CATEGORY_CHOICES, ChecklistResult, ProblemKind
-from .selectors import form_counties, guidance_campaigns
+from .selectors import default_campaign, form_counties, guidance_campaigns
 from .services import FIGURE_FIELDS, guidance_team_for
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -60,8 +60,11 @@ class VisitForm(forms.Form):
                 })
         campaigns = guidance_campaigns(user=user)
         self.fields["campaign"].queryset = campaigns
-        self.fields["categories"].choices = [(c.number, f"{c.number}. {c.label}") for c in Category.objects.order_by("number")]
+        labels = dict(Category.objects.values_list("number", "label"))
+        self.fields["categories"].choices = [(n, f"{n}. {labels.get(n, f'第{n}类')}") for n in range(1, 9)]
         campaign = self._chosen(Campaign, campaigns, "campaign")
+        if campaign is not None and not self.is_bound:
+            self.initial["campaign"] = campaign.pk
         counties = form_counties(user=user, campaign=campaign)
         self.fields["county"].queryset = counties
         county = self._chosen(County, counties, "county")
@@ -89,9 +92,7 @@ class VisitForm(forms.Form):
         if isinstance(raw, model):
             raw = raw.pk
         if raw in (None, ""):
-            if name == "campaign":
-                return queryset.first()
-            return None
+            return default_campaign(queryset) if name == "campaign" else None
         try:
             return queryset.filter(pk=int(raw)).first()
         except (TypeError, ValueError):

@@ -14,7 +14,6 @@ from django.utils import timezone
 from rosters.choices import Role, TeamKind
 from rosters.models import Campaign, Person, Team, TeamCounty
 from villages.models import Village
-from villages.scoping import visible_county_ids
 
 from .choices import MAX_VILLAGES_PER_DAY, ChecklistResult, ProblemKind, VisitStatus
 from .models import ChecklistEntry, GuidanceVisit, Problem, RepeatVisitException, VisitCorrection
@@ -64,8 +63,7 @@ def user_may_act_for_team(user, team) -> bool:
 
 
 def _check_scope(*, acting_user, data: VisitInput, errors):
-    ids = visible_county_ids(acting_user)
-    if not may_record_visits(acting_user) or (ids is not None and not ids.filter(pk=data.village.county_id).exists()):
+    if not may_record_visits(acting_user) or not Village.objects.visible_to(acting_user).filter(pk=data.village.pk).exists():
         errors.setdefault("village", []).append("所选村不在您可以登记的范围内。")
         return False
     return True
