@@ -5,7 +5,14 @@ import pytest
 from inspections.services import VisitInput, visit_save
 from rosters.choices import MemberRole
 from tests.factories import HouseholdFactory, VillageFactory
-from tests.rosters.factories import CampaignFactory, PersonFactory, TeamCountyFactory, TeamFactory, TeamMemberFactory, team_member_user
+from tests.rosters.factories import (
+    CampaignFactory,
+    PersonFactory,
+    TeamCountyFactory,
+    TeamFactory,
+    TeamMemberFactory,
+    team_member_user,
+)
 
 OCT = datetime.date(2018, 10, 1)
 
