@@ -7,6 +7,14 @@ from .choices import GUIDANCE_ITEMS, PROBLEM_CATEGORY_CHOICES, ChecklistResult, 
 from .selectors import default_campaign, form_counties, guidance_campaigns
 from .services import FIGURE_FIELDS, guidance_team_for
 
+
+class NameChoiceField(forms.ModelChoiceField):
+    """A place list inside its parent: the place's own name, without a query for its parents."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -21,11 +29,11 @@ class VisitForm(forms.Form):
     campaign = forms.ModelChoiceField(label="工作周期", queryset=Campaign.objects.none(), empty_label=None)
     visit_date = forms.DateField(label="指导时间", widget=DATE_INPUT,
                                  error_messages={"invalid": "请输入有效的日期，如 2018-10-23。", "required": "请填写指导时间。"})
-    county = forms.ModelChoiceField(label="县（市、区）", queryset=County.objects.none(), empty_label="请选择",
+    county = NameChoiceField(label="县（市、区）", queryset=County.objects.none(), empty_label="请选择",
                                     error_messages={"required": "请选择县（市、区）。", "invalid_choice": "所选县（市、区）不在您可以登记的范围内。"})
-    township = forms.ModelChoiceField(label="乡（镇）", queryset=Township.objects.none(), empty_label="请选择",
+    township = NameChoiceField(label="乡（镇）", queryset=Township.objects.none(), empty_label="请选择",
                                       error_messages={"required": "请选择乡（镇）。", "invalid_choice": "所选乡（镇）不属于所选县（市、区）。"})
-    village = forms.ModelChoiceField(label="村", queryset=Village.objects.none(), empty_label="请选择",
+    village = NameChoiceField(label="村", queryset=Village.objects.none(), empty_label="请选择",
                                      error_messages={"required": "请选择村。", "invalid_choice": "所选村不属于所选乡（镇）或不在您可以登记的范围内。"})
     categories = forms.TypedMultipleChoiceField(label="类别", coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
     rural_population = forms.IntegerField(label="户籍农业人口（人）", min_value=0, required=False)
