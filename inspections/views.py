@@ -186,7 +186,7 @@ def _paper_context(visit):
     categories = dict(Category.objects.values_list("number", "label"))
     items = {n: text for n, _, text in GUIDANCE_ITEMS}
     return {
-        "category_labels": [f"{n}. {categories.get(n, '')}" for n in visit.categories],
+        "category_labels": [f"{n}. {categories.get(n) or f'第{n}类'}" for n in visit.categories],
         "checklist_rows": [(items[e.item], e) for e in visit.checklist.all()],
         "problem_categories": dict(PROBLEM_CATEGORY_CHOICES),
     }
