@@ -56,16 +56,12 @@ class VisitForm(forms.Form):
 
     PLACE_FIELDS = ("campaign", "county", "township", "village")
 
-    def __init__(self, *args, user, correcting=False, refresh_url="", **kwargs):
+    def __init__(self, *args, user, correcting=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if refresh_url:
-            # htmx: changing a select re-renders the lists below it and the prefilled facts.
-            for name in self.PLACE_FIELDS:
-                self.fields[name].widget.attrs.update({
-                    "hx-post": refresh_url, "hx-trigger": "change", "hx-target": "#visit-core", "hx-swap": "outerHTML",
-                    "hx-vals": '{"_refresh": "1"}', "hx-sync": "closest form:replace",
-                })
+        for name in self.PLACE_FIELDS:
+            # The form page listens for changes of these (htmx) and re-renders the lists below them.
+            self.fields[name].widget.attrs["class"] = "form-select place-select"
         campaigns = guidance_campaigns(user=user)
         self.fields["campaign"].queryset = campaigns
         labels = dict(Category.objects.values_list("number", "label"))

@@ -75,7 +75,7 @@ def _initial_from_post(post):
 def _refresh(request, visit, correcting):
     """htmx: the place lists, prefilled facts and signatures after one of the selects changed."""
     initial = _initial_from_post(request.POST)
-    trigger = request.htmx.trigger_name if request.htmx else None
+    trigger = request.POST.get("_trigger")
     if trigger in PLACE_ORDER:
         for name in PLACE_ORDER[PLACE_ORDER.index(trigger) + 1:]:
             initial.pop(name, None)
@@ -86,7 +86,7 @@ def _refresh(request, visit, correcting):
             village = Village.objects.visible_to(request.user).filter(pk=village_id).first()
             if village is not None:
                 initial.update(_village_prefill(village))
-    form = VisitForm(initial=initial, user=request.user, correcting=correcting, refresh_url=request.path)
+    form = VisitForm(initial=initial, user=request.user, correcting=correcting)
     return render(request, "inspections/_visit_refresh.html", {"form": form, "visit": visit})
 
 
@@ -97,7 +97,7 @@ def _visit_form_page(request, visit=None):
     if request.method == "POST":
         if request.POST.get("_refresh"):
             return _refresh(request, visit, correcting)
-        form = VisitForm(request.POST, user=request.user, correcting=correcting, refresh_url=request.path)
+        form = VisitForm(request.POST, user=request.user, correcting=correcting)
         problems = ProblemFormSet(request.POST, prefix="problems")
         checklist = ChecklistFormSet(request.POST, prefix="checklist")
         submit = correcting or request.POST.get("action") == "submit"
@@ -146,7 +146,7 @@ def _visit_form_page(request, visit=None):
                                **_village_prefill(village))
             problems = ProblemFormSet(prefix="problems")
             checklist = ChecklistFormSet(prefix="checklist", initial=checklist_initial())
-        form = VisitForm(initial=initial, user=request.user, correcting=correcting, refresh_url=request.path)
+        form = VisitForm(initial=initial, user=request.user, correcting=correcting)
     if not form.fields["campaign"].queryset.exists():
         return render(request, "inspections/visit_form.html", {"no_campaign": True})
     return render(request, "inspections/visit_form.html", {

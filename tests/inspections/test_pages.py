@@ -58,15 +58,14 @@ def test_choosing_places_narrows_each_list_and_prefills_what_the_system_knows(le
     village = villages_a[0]
     star_ratings_recompute()
     htmx = {"HTTP_HX_REQUEST": "true"}
-    html = leader_client.post(CREATE, {"campaign": campaign.pk, "county": village.county_id, "_refresh": "1"},
-                              HTTP_HX_TRIGGER_NAME="county", **htmx).content.decode()
+    html = leader_client.post(CREATE, {"campaign": campaign.pk, "county": village.county_id, "_refresh": "1", "_trigger": "county"}, **htmx).content.decode()
     assert option_values(html, "township") == [str(village.township_id)]
     assert "周敏" in html and "张振华" in html  # the roster of the group covering the county, swapped in as well
     html = leader_client.post(CREATE, {"campaign": campaign.pk, "county": village.county_id, "township": village.township_id,
-                                       "_refresh": "1"}, HTTP_HX_TRIGGER_NAME="township", **htmx).content.decode()
+                                       "_refresh": "1", "_trigger": "township"}, **htmx).content.decode()
     assert sorted(option_values(html, "village")) == sorted(str(v.pk) for v in villages_a)
     html = leader_client.post(CREATE, {"campaign": campaign.pk, "county": village.county_id, "township": village.township_id,
-                                       "village": village.pk, "_refresh": "1"}, HTTP_HX_TRIGGER_NAME="village", **htmx).content.decode()
+                                       "village": village.pk, "_refresh": "1", "_trigger": "village"}, **htmx).content.decode()
     assert re.search(r'name="poor_population" value="12"', html)  # 3 households of 4 people
     assert re.search(r'name="poor_households" value="3"', html)
 
