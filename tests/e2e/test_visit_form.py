@@ -63,10 +63,15 @@ def test_fill_submit_find_and_print(page, live_server, leader, villages_a, artif
     page.get_by_role("button", name="提交", exact=True).click()
     expect(page.get_by_text("登记表已提交")).to_be_visible()
     expect(page.get_by_text("贫困户档案资料不完整")).to_be_visible()
+    page.screenshot(path=str(artifacts / "visit_detail_1366.png"), full_page=True)
 
     page.get_by_role("link", name="指导记录", exact=True).first.click()
     expect(page.get_by_role("link", name=village.name)).to_be_visible()
     page.screenshot(path=str(artifacts / "visit_list_1366.png"))
+    page.get_by_role("link", name="每周指导情况").click()
+    expect(page.get_by_text("第六小组 · 登封市")).to_be_visible()
+    page.screenshot(path=str(artifacts / "visit_quota_1366.png"), full_page=True)
+    page.go_back()
 
     page.get_by_role("link", name="打印").first.click()
     expect(page.locator(".copy-label")).to_have_text(["市脱贫攻坚领导小组办公室", "县脱贫攻坚领导小组办公室", "被指导村"])

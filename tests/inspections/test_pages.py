@@ -236,3 +236,26 @@ def test_the_form_page_query_count_does_not_grow_with_villages(leader_client, ca
     VillageFactory.create_batch(40, township=village.township)
     with django_assert_max_num_queries(len(small.captured_queries)):
         leader_client.get(url)
+
+
+def test_a_draft_can_be_deleted_but_a_submitted_form_cannot(leader_client, villages_a, make_visit):
+    draft = make_visit(villages_a[0], DAY, submit=False)
+    submitted = make_visit(villages_a[1], DAY)
+    leader_client.post(reverse("inspections:visit_delete", args=[draft.pk]))
+    response = leader_client.post(reverse("inspections:visit_delete", args=[submitted.pk]), follow=True)
+    assert "已提交的登记表不能删除" in response.content.decode()
+    assert list(GuidanceVisit.objects.all()) == [submitted]
+
+
+def test_admin_lists_visits_read_only_and_records_exceptions_through_the_service(client, admin_user, villages_a, make_visit, campaign):
+    from inspections.models import RepeatVisitException
+
+    visit = make_visit(villages_a[0], DAY)
+    client.force_login(admin_user)
+    assert villages_a[0].name in client.get(reverse("admin:inspections_guidancevisit_changelist")).content.decode()
+    page = client.get(reverse("admin:inspections_guidancevisit_change", args=[visit.pk])).content.decode()
+    assert 'name="_save"' not in page  # read only: forms are corrected on their page, with a reason
+    client.post(reverse("admin:inspections_repeatvisitexception_add"),
+                {"campaign": campaign.pk, "village": villages_a[0].pk, "reason": "复核整改"})
+    exception = RepeatVisitException.objects.get()
+    assert exception.granted_by == admin_user and exception.county == villages_a[0].county

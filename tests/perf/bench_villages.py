@@ -1,0 +1,149 @@
+"""Benchmark of the village app: household import, household export, star recompute.
+
+Not a test: run on demand against the database of DATABASE_URL (SQLite by default),
+after loading data, e.g.
+
+    python manage.py generate_demo --scale city        # ~1,500 villages, ~60,000 households
+    python tests/perf/bench_villages.py --rows 200000
+
+    # province scale (48,000 villages, 2,000,000 households) needs PostgreSQL:
+    DATABASE_URL=postgres://user:pass@127.0.0.1:5432/db python manage.py generate_demo --scale province
+    DATABASE_URL=... python tests/perf/bench_villages.py --skip-import --skip-export
+
+Each phase runs in a fresh process so that its peak memory (ru_maxrss) is its own.
+Prints wall times, query counts and peak memory. Targets (issue 4): import of
+200,000 households ≤ 60 s, export peak memory ≤ 300 MB, recompute ≤ 60 s.
+"""
+
+import argparse
+import io
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ID_OFFSET = 5_000_000  # ID numbers the demo generator does not use
+BENCH_PREFIX = "导入户"
+
+
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def setup_django():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def phase_import(rows):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from openpyxl import Workbook
+
+    from villages.demo import id_number
+    from villages.models import Household, Village
+    from villages.services import household_import
+
+    villages = list(Village.objects.values_list("county__name", "township__name", "name")[:5000])
+    if not villages:
+        sys.exit("No villages: run `python manage.py generate_demo --scale city` first.")
+    # A previous run's rows go without per-row delete signals (this is a benchmark's clean-up, not a change).
+    Household.history.model.objects.filter(head_name__startswith=BENCH_PREFIX)._raw_delete(connection.alias)
+    Household.objects.filter(head_name__startswith=BENCH_PREFIX)._raw_delete(connection.alias)
+
+    started = time.monotonic()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append(["县（市、区）", "乡（镇）", "村", "户主姓名", "户主身份证号", "联系电话", "家庭人口", "状态", "低保户", "帮扶措施"])
+    for i in range(rows):
+        c, t, v = villages[i % len(villages)]
+        ws.append([c, t, v, f"{BENCH_PREFIX}{i}", id_number(ID_OFFSET + i), f"138{i:08d}", 1 + i % 6, "未脱贫",
+                   "是" if i % 7 == 0 else "否", "产业扶贫；就业扶贫"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.name = "bench.xlsx"
+    print(f"workbook: {rows:,} rows, {len(buffer.getvalue()) / 1024 / 1024:.1f} MB, written in "
+          f"{time.monotonic() - started:.1f} s")
+
+    for label in ("import (all new)", "re-import of the same file"):
+        buffer.seek(0)
+        started = time.monotonic()
+        with CaptureQueriesContext(connection) as queries:
+            result = household_import(acting_user=None, file=buffer)
+        print(f"{label}: {result.created:,} created, {result.updated:,} updated, {result.unchanged:,} unchanged, "
+              f"{len(result.errors)} errors, {time.monotonic() - started:.1f} s, {len(queries):,} queries")
+    print(f"import peak RSS: {rss_mb():.0f} MB")
+
+
+def phase_export():
+    from django.test import Client
+
+    from rosters.models import User
+    from villages.models import Household
+
+    user = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("bench", password=None)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    count = Household.objects.count()
+    before = rss_mb()
+    started = time.monotonic()
+    response = client.get("/villages/households/export/")
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    peak = rss_mb()
+    print(f"export: {count:,} households, {size / 1024 / 1024:.1f} MB xlsx, {time.monotonic() - started:.1f} s, "
+          f"peak RSS {peak:.0f} MB ({peak - before:+.0f} MB over the {before:.0f} MB before the export)")
+
+
+def phase_recompute():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from villages.models import Household, StarRating, Village
+    from villages.services import star_ratings_recompute, village_snapshots_take
+
+    villages, households = Village.objects.count(), Household.objects.count()
+    print(f"database: {connection.vendor}, {villages:,} villages, {households:,} households")
+    started = time.monotonic()
+    with CaptureQueriesContext(connection) as queries:
+        rated = star_ratings_recompute()
+    print(f"star recompute (all villages): {rated:,} rated in {time.monotonic() - started:.1f} s, "
+          f"{len(queries)} queries; stars 3/2/1: "
+          + "/".join(str(StarRating.objects.filter(stars=n).count()) for n in (3, 2, 1)))
+    one = Village.objects.order_by("pk").values_list("pk", flat=True).first()
+    started = time.monotonic()
+    with CaptureQueriesContext(connection) as queries:
+        star_ratings_recompute(village_ids=[one])
+    print(f"star recompute (one village, after a change): {1000 * (time.monotonic() - started):.0f} ms, "
+          f"{len(queries)} queries")
+    started = time.monotonic()
+    village_snapshots_take()
+    print(f"monthly snapshot (all villages): {time.monotonic() - started:.1f} s")
+    print(f"recompute peak RSS: {rss_mb():.0f} MB")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=200_000, help="households in the imported workbook")
+    parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--skip-recompute", action="store_true")
+    parser.add_argument("--phase", choices=["import", "export", "recompute"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        setup_django()
+        {"import": lambda: phase_import(args.rows), "export": phase_export, "recompute": phase_recompute}[args.phase]()
+        return
+    for phase in ("import", "export", "recompute"):
+        if not getattr(args, f"skip_{phase}"):
+            print(f"--- {phase}", flush=True)
+            subprocess.run([sys.executable, __file__, "--phase", phase, "--rows", str(args.rows)], check=True)
+
+
+if __name__ == "__main__":
+    main()
