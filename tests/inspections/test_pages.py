@@ -259,3 +259,19 @@ def test_admin_lists_visits_read_only_and_records_exceptions_through_the_service
                 {"campaign": campaign.pk, "village": villages_a[0].pk, "reason": "复核整改"})
     exception = RepeatVisitException.objects.get()
     assert exception.granted_by == admin_user and exception.county == villages_a[0].county
+
+
+def test_demo_visits_follow_the_campaign_rules(villages_a, team_a, leader_a, member_a, city_user):
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    from tests.factories import VillageFactory
+
+    VillageFactory.create_batch(20, township=villages_a[0].township)
+    call_command("generate_demo_visits", user=city_user.username)
+    visits = GuidanceVisit.objects.all()
+    assert visits.count() > 5 and all(v.is_submitted for v in visits)
+    assert max(visits.values("team", "visit_date").annotate(n=Count("pk")).values_list("n", flat=True)) <= 2
+    assert visits.values("village").distinct().count() == visits.count()
+    call_command("generate_demo_visits", user=city_user.username)  # idempotent
+    assert GuidanceVisit.objects.count() == visits.count()
