@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from inspections.selectors import visit_stats
 from rosters.choices import Role
 from rosters.selectors import teams_of_user
 from villages.models import County
@@ -11,7 +12,7 @@ from villages.selectors import place_counts
 def home(request):
     """A home page per role (SPEC §1)."""
     user = request.user
-    context = {"counts": place_counts(user=user)}
+    context = {"counts": place_counts(user=user), "guidance": visit_stats(user=user)}
     if user.is_superuser or user.role == Role.ADMIN:
         template = "dashboard/home_admin.html"
     elif user.role == Role.CITY:

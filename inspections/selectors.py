@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from rosters.choices import Role, TeamKind
@@ -144,3 +144,14 @@ def weekly_quota(*, user, campaign, today=None):
             "missing": sum(c.state == "missing" for c in cells), "days": len(visited_days),
         })
     return weeks, rows
+
+
+def visit_stats(*, user):
+    """Headline figures of guidance work the user may see, in two queries."""
+    visits = GuidanceVisit.objects.visible_to(user).aggregate(
+        submitted=Count("pk", filter=Q(status=VisitStatus.SUBMITTED)),
+        drafts=Count("pk", filter=Q(status=VisitStatus.DRAFT, created_by=user)),
+        experiences=Count("pk", filter=Q(status=VisitStatus.SUBMITTED) & ~Q(experience="")),
+    )
+    visits["common_problems"] = problem_list(user=user).filter(kind=ProblemKind.COMMON).count()
+    return visits

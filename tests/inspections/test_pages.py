@@ -275,3 +275,13 @@ def test_demo_visits_follow_the_campaign_rules(villages_a, team_a, leader_a, mem
     assert visits.values("village").distinct().count() == visits.count()
     call_command("generate_demo_visits", user=city_user.username)  # idempotent
     assert GuidanceVisit.objects.count() == visits.count()
+
+
+def test_home_pages_count_the_guidance_work_the_user_may_see(client, officer_a, officer_b, villages_a, make_visit):
+    make_visit(villages_a[0], DAY, problems=[{"category": 9, "kind": "common", "description": "x", "fix": ""}])
+    client.force_login(officer_a)
+    response = client.get(reverse("home"))
+    assert response.context["guidance"] == {"submitted": 1, "drafts": 0, "experiences": 0, "common_problems": 1}
+    assert "填写指导登记表" in response.content.decode()
+    client.force_login(officer_b)
+    assert client.get(reverse("home")).context["guidance"]["common_problems"] == 0
