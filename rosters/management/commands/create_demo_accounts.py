@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -40,7 +42,8 @@ class Command(BaseCommand):
             if role == Role.TEAM:
                 sees = self._link_team_member(user, sees)
             rows.append((username, password, user.get_role_display(), sees))
-        self.stdout.write(self.style.SUCCESS("演示账号（登录地址 http://127.0.0.1:8000/login/）："))
+        port = os.environ.get("WEB_PORT", "8000")  # as scripts/run.sh and the Procfile use it
+        self.stdout.write(self.style.SUCCESS(f"演示账号（登录地址 http://127.0.0.1:{port}/login/）："))
         for username, pw, role, sees in rows:
             self.stdout.write(f"  {role:<14} 用户名 {username:<8} 密码 {pw}   可见范围：{sees}")
 
