@@ -12,4 +12,4 @@ lint:
 	.venv/bin/ruff check .
 
 bench:
-	.venv/bin/python manage.py bench_villages
+	.venv/bin/python tests/perf/bench_villages.py
