@@ -1,7 +1,7 @@
 from django import forms
 
 from .models import Household, RatingThreshold, Village
-from .validators import normalize_id_number
+from .validators import normalize_id_number, normalize_phone
 
 
 class MaskedIdNumberMixin:
@@ -34,7 +34,7 @@ class MaskedIdNumberMixin:
         return self._keep_stored("head_id_number", normalize_id_number(self.cleaned_data.get("head_id_number")))
 
     def clean_head_phone(self):
-        return self._keep_stored("head_phone", (self.cleaned_data.get("head_phone") or "").strip())
+        return self._keep_stored("head_phone", normalize_phone(self.cleaned_data.get("head_phone")))
 
 
 class HouseholdAdminForm(MaskedIdNumberMixin, forms.ModelForm):

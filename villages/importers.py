@@ -21,7 +21,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from .choices import ExitStatus, HouseholdStatus
 from .excel import check_upload
-from .validators import id_number_checksum, normalize_id_number, validate_id_number, validate_phone
+from .validators import id_number_checksum, normalize_id_number, normalize_phone, validate_id_number, validate_phone
 
 MAX_ERRORS = 500  # beyond this the file is plainly the wrong one; stop listing
 
@@ -120,6 +120,7 @@ def convert(kind, raw):
     if kind == "phone":
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             text = str(int(raw))
+        text = normalize_phone(text)
         validate_phone(text)
         return text
     if kind == "members":
@@ -280,7 +281,7 @@ def _converter(kind):
 
 
 _SPACE = re.compile(r"\s")
-_ID_FAST = re.compile(r"\d{17}[\dX]\Z")
+_ID_FAST = re.compile(r"[0-9]{17}[0-9X]\Z")
 
 
 def _read_rows(rows, columns, what, out):

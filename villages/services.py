@@ -11,7 +11,7 @@ from django.db import transaction
 from .choices import HouseholdStatus
 from .models import Category, City, County, Household, Province, Township, Village
 from .scoping import visible_county_ids
-from .validators import normalize_id_number
+from .validators import normalize_id_number, normalize_phone
 
 SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seed_places.json"
 
@@ -79,6 +79,7 @@ def _apply_household_fields(household, fields):
     for name, value in fields.items():
         setattr(household, name, value)
     household.head_id_number = normalize_id_number(household.head_id_number)
+    household.head_phone = normalize_phone(household.head_phone)
     if household.status not in HouseholdStatus.values:
         raise ValidationError({"status": f"未知的贫困户状态“{household.status}”，应为：{'、'.join(HouseholdStatus.labels)}。"})
     if household.status != HouseholdStatus.EXITED and household.exit_year and household.status != HouseholdStatus.RETURNED:

@@ -1,8 +1,9 @@
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
@@ -12,7 +13,8 @@ def id_number_checksum(first17: str) -> str:
 
 
 def normalize_id_number(value: str) -> str:
-    return (value or "").strip().replace(" ", "").upper()
+    """Spaces out, full-width digits and ｘ (typed with a Chinese input method) as ASCII, x as X."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", value or "")).upper()
 
 
 def validate_id_number(value: str) -> None:
@@ -24,9 +26,14 @@ def validate_id_number(value: str) -> None:
         raise ValidationError("身份证号码校验位不正确，请核对后重新输入。", code="id_checksum")
 
 
+def normalize_phone(value: str) -> str:
+    """As normalize_id_number: 138 0000 0000 or full-width digits and dashes become 13800000000, 0371-…"""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", value or ""))
+
+
 def validate_phone(value: str) -> None:
     value = (value or "").strip()
-    if value and not re.match(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$", value):
+    if value and not re.match(r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$", value):
         raise ValidationError("电话号码格式不正确：应为11位手机号或带区号的固定电话。", code="phone_format")
 
 

@@ -91,3 +91,16 @@ def test_command(officer_a, rows, tmp_path, capsys):
     bad.write_bytes(b"not a workbook")
     with pytest.raises(CommandError, match="未写入任何数据"):
         call_command("import_households", str(bad))
+
+
+def test_full_width_digits_and_spaces_are_read_as_typed_numbers(officer_a, rows):
+    """ID and phone numbers typed with a Chinese input method (１２３, ｘ) or spaced out match the plain ones."""
+    plain = rows[0][4]
+    rows[0][4] = " ".join(plain.translate(str.maketrans("0123456789X", "０１２３４５６７８９ｘ")))
+    header = [*HEADER, "联系电话"]
+    rows[0].append("１３８ ０００１ ２３４５")
+    assert household_import(acting_user=officer_a, file=book(rows, header)) == (2, 0, [])
+    zhang = Household.objects.get(head_name="张三")
+    assert (zhang.head_id_number, zhang.head_phone) == (plain, "13800012345")
+    rows[0][4], rows[0][-1] = plain, "13800012345"
+    assert household_import(acting_user=officer_a, file=book(rows, header)) == (0, 0, [])

@@ -224,3 +224,14 @@ def test_registered_sections_appear_on_the_village_page(client_a, village_a, set
         assert "指导记录 7 条 大营村" in page and "本村暂无指导、督查记录" not in page
     finally:
         unregister_village_section("section.html")
+
+
+def test_household_form_reads_full_width_numbers_and_refuses_a_known_id(client_a, village_a):
+    url = reverse("villages:household_create", args=[village_a.pk])
+    data = {"head_name": "王五", "head_id_number": "４１０１０２１９７００１０１００１３", "head_phone": "138 1234 5678",
+            "member_count": 3, "status": "poor", "income_measure_count": 0}
+    assert client_a.post(url, data).status_code == 302
+    household = village_a.households.get()
+    assert (household.head_id_number, household.head_phone) == (FULL_ID, "13812345678")
+    page = client_a.post(url, {**data, "head_name": "赵六", "head_id_number": FULL_ID}).content.decode()
+    assert "该身份证号已登记在其他贫困户中。" in page and village_a.households.count() == 1
