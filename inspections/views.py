@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from villages.excel import xlsx_response
+from villages.listing import list_context
 from villages.models import Category, Village
 from villages.scoping import get_visible_or_404
 from villages.selectors import village_population_summary, village_rating_summary
-from villages.views import _page, _querystring_without_page
 
 from . import services
 from .choices import GUIDANCE_ITEMS, PRINT_COPIES, PROBLEM_CATEGORY_CHOICES, ProblemKind
@@ -215,8 +215,7 @@ def visit_delete(request, pk):
 
 def _visit_filter(request):
     filterset = VisitFilterSet(request.GET or None, queryset=visit_list(user=request.user), user=request.user)
-    qs = filterset.qs if filterset.is_bound else filterset.queryset
-    return filterset, qs
+    return filterset, filterset.qs
 
 
 @login_required
@@ -224,8 +223,7 @@ def visit_list_view(request):
     filterset, qs = _visit_filter(request)
     qs = qs.annotate(problem_count=Count("problems"))
     return render(request, "inspections/visit_list.html", {
-        "filter": filterset, "page": _page(request, qs), "query": _querystring_without_page(request),
-        "can_record": services.may_record_visits(request.user),
+        **list_context(request, filterset, qs), "can_record": services.may_record_visits(request.user),
     })
 
 
@@ -257,9 +255,8 @@ def problem_list_view(request):
     data.setdefault("kind", ProblemKind.COMMON)  # the page the county reads: what it must rectify
     problems = problem_list(user=request.user)
     filterset = ProblemFilterSet(data, queryset=problems, user=request.user)
-    qs = filterset.qs
     return render(request, "inspections/problem_list.html", {
-        "filter": filterset, "page": _page(request, qs), "query": _querystring_without_page(request),
+        **list_context(request, filterset),
         "county_counts": common_problem_counts(problems=problems) if data.get("kind") == ProblemKind.COMMON else None,
     })
 
@@ -267,10 +264,7 @@ def problem_list_view(request):
 @login_required
 def experience_list_view(request):
     filterset = ExperienceFilterSet(request.GET or None, queryset=experience_list(user=request.user), user=request.user)
-    qs = filterset.qs if filterset.is_bound else filterset.queryset
-    return render(request, "inspections/experience_list.html", {
-        "filter": filterset, "page": _page(request, qs), "query": _querystring_without_page(request),
-    })
+    return render(request, "inspections/experience_list.html", list_context(request, filterset))
 
 
 @login_required

@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from villages.excel import xlsx_response
+from villages.listing import page_of
 
 from .choices import MemberRole
 from .selectors import campaign_list, team_detail_list, team_list
@@ -13,7 +13,7 @@ from .services import roster_export_rows
 @login_required
 def campaign_list_view(request):
     campaigns = campaign_list(user=request.user).order_by("-start_date", "name")
-    page = Paginator(campaigns, 30).get_page(request.GET.get("page"))
+    page = page_of(request, campaigns, per_page=30)
     return render(request, "rosters/campaign_list.html", {"page": page, "query": ""})
 
 

@@ -30,6 +30,7 @@ class MaskedIdNumberMixin:
             return getattr(self.instance, name)
         return value
 
+    # Normalized here too because the admin saves its form without the service.
     def clean_head_id_number(self):
         return self._keep_stored("head_id_number", normalize_id_number(self.cleaned_data.get("head_id_number")))
 

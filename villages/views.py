@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -10,6 +9,7 @@ from .choices import GUARANTEES, HouseholdStatus
 from .excel import xlsx_response
 from .filtersets import HouseholdFilterSet, KeyVillageFilterSet, VillageFilterSet
 from .forms import CategoryOverrideForm, HouseholdForm, RatingThresholdForm, VillageFactsForm
+from .listing import list_context, page_of
 from .models import Category, Household, RatingThreshold, Village
 from .scoping import get_visible_or_404
 from .sections import village_sections
@@ -23,26 +23,11 @@ from .selectors import (
 )
 from .validators import mask_id_number, mask_phone
 
-PAGE_SIZE = 50
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _querystring_without_page(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
 
 @login_required
 def village_list_view(request):
     filterset = VillageFilterSet(request.GET or None, queryset=village_list(user=request.user), user=request.user)
-    qs = filterset.qs if filterset.is_bound else filterset.queryset
-    return render(request, "villages/village_list.html", {
-        "filter": filterset, "page": _page(request, qs), "query": _querystring_without_page(request),
-    })
+    return render(request, "villages/village_list.html", list_context(request, filterset))
 
 
 @login_required
@@ -55,7 +40,7 @@ def village_detail(request, pk):
         "explanation": village_rating_explanation(village),
         "override_form": CategoryOverrideForm(),
         "figures": village_population_summary(village),
-        "households": _page(request, households),
+        "households": page_of(request, households),
         "history": history,
         "village_sections": village_sections(request, village),
     })
@@ -87,7 +72,7 @@ def village_edit(request, pk):
 @login_required
 def village_export(request):
     filterset = VillageFilterSet(request.GET or None, queryset=village_list(user=request.user), user=request.user)
-    qs = (filterset.qs if filterset.is_bound else filterset.queryset).select_related("township__county__city")
+    qs = filterset.qs.select_related("township__county__city")
     headers = ["市", "县（市、区）", "乡（镇）", "村", "村类型", "出列状态", "户籍农业人口", "距县城（公里）", "星级", "符合类别"]
 
     def rows():
@@ -109,10 +94,7 @@ def village_export(request):
 @login_required
 def household_list_view(request):
     filterset = HouseholdFilterSet(request.GET or None, queryset=household_list(user=request.user), user=request.user)
-    qs = filterset.qs if filterset.is_bound else filterset.queryset
-    return render(request, "villages/household_list.html", {
-        "filter": filterset, "page": _page(request, qs), "query": _querystring_without_page(request),
-    })
+    return render(request, "villages/household_list.html", list_context(request, filterset))
 
 
 @login_required
@@ -148,7 +130,7 @@ def household_edit(request, pk):
 @login_required
 def household_export(request):
     filterset = HouseholdFilterSet(request.GET or None, queryset=household_list(user=request.user), user=request.user)
-    qs = filterset.qs if filterset.is_bound else filterset.queryset
+    qs = filterset.qs
     headers = ["县（市、区）", "乡（镇）", "村", "户主姓名", "户主身份证号", "联系电话", "家庭人口", "状态", "脱贫年份", "帮扶责任人"]
     rows = (
         [county, township, village, name, mask_id_number(idn), mask_phone(phone), members, HouseholdStatus(status).label, exit_year, helper]
@@ -191,7 +173,7 @@ def village_override(request, pk):
 
 def _key_villages(request):
     filterset = KeyVillageFilterSet(request.GET or None, queryset=key_village_list(user=request.user), user=request.user)
-    return filterset, (filterset.qs if filterset.is_bound else filterset.queryset)
+    return filterset, filterset.qs
 
 
 @login_required
@@ -199,8 +181,7 @@ def key_village_list_view(request):
     filterset, qs = _key_villages(request)
     labels = dict(Category.objects.values_list("number", "label"))
     return render(request, "villages/key_village_list.html", {
-        "filter": filterset, "page": _page(request, qs), "query": _querystring_without_page(request),
-        "counts": key_village_counts(villages=qs), "labels": labels,
+        **list_context(request, filterset), "counts": key_village_counts(villages=qs), "labels": labels,
     })
 
 
