@@ -48,11 +48,13 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_celery_results",
     "axes",
+    "rules",
     # project
     "villages",
     "rosters",
     "inspections",
     "rectification",
+    "reminders",
     "dashboard",
 ]
 
