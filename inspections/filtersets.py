@@ -14,13 +14,13 @@ from .models import GuidanceVisit, Problem
 class _CampaignTeamScoped(ScopedFilterSet):
     """Campaign and team lists show only guidance groups of counties the user may see."""
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
+    def scoped_querysets(self, user):
         teams = Team.objects.visible_to(user).filter(kind=TeamKind.GUIDANCE).select_related("campaign")
-        if "team" in self.filters:
-            self.filters["team"].queryset = teams
-        if "campaign" in self.filters:
-            self.filters["campaign"].queryset = Campaign.objects.filter(kind=TeamKind.GUIDANCE, pk__in=teams.values("campaign_id"))
+        return {
+            **super().scoped_querysets(user),
+            "team": teams,
+            "campaign": Campaign.objects.filter(kind=TeamKind.GUIDANCE, pk__in=teams.values("campaign_id")),
+        }
 
 
 def _search_village(queryset, name, value, prefix=""):

@@ -107,6 +107,8 @@ class VisitForm(forms.Form):
 
 
 class ProblemForm(forms.Form):
+    # The problem's identity: kept across edits, so a submitted problem is amended, never replaced.
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     category = forms.TypedChoiceField(label="问题类别", coerce=int, choices=[("", "请选择")] + PROBLEM_CATEGORY_CHOICES,
                                       error_messages={"required": "请选择问题类别。"})
     kind = forms.ChoiceField(label="问题性质", choices=ProblemKind.choices, widget=forms.RadioSelect,

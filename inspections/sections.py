@@ -1,5 +1,6 @@
 """What this app adds to other apps: the village page's visits, and category 7's problem count."""
 
+import rules
 from django.db.models import Count
 
 from .choices import VisitStatus
@@ -22,6 +23,8 @@ def village_visits_section(request, village):
     return {
         "visits": visit_list(user=user).filter(village=village).annotate(problem_count=Count("problems"))[:20],
         "can_record": may_record_visits(user),
-        "exception_form": RepeatExceptionForm(user=user) if user.is_city_office else None,
+        "exception_form": (
+            RepeatExceptionForm(user=user) if rules.has_perm("inspections.grant_repeat_exception", user, village) else None
+        ),
         "exceptions": RepeatVisitException.objects.filter(village=village).select_related("campaign", "granted_by", "visit"),
     }

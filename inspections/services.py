@@ -7,11 +7,13 @@ goes through ``visit_save``, so the campaign rules of ZZ 三 and 六(四) hold a
 import datetime
 from dataclasses import dataclass, field
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from rosters.choices import Role, TeamKind
+from rosters.choices import TeamKind
 from rosters.models import Campaign, Person, Team, TeamCounty
 from villages.models import Village
 
@@ -43,7 +45,7 @@ class VisitInput:
 
 def may_record_visits(user) -> bool:
     """County officers, team members and the city office fill the form (SPEC §1)."""
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role in (Role.CITY, Role.COUNTY, Role.TEAM, Role.ADMIN)))
+    return rules.has_perm("inspections.record_visit", user)
 
 
 def guidance_team_for(*, campaign, county_id):
@@ -56,10 +58,17 @@ def guidance_team_for(*, campaign, county_id):
 
 
 def user_may_act_for_team(user, team) -> bool:
-    """A team member acts only for their own team; offices act for the teams of counties they see."""
-    if user.is_superuser or user.role in (Role.CITY, Role.ADMIN, Role.COUNTY):
-        return True
-    return team.memberships.filter(person__user=user).exists()
+    """A team member records only for their own team; offices for the teams of counties they see."""
+    return rules.has_perm("inspections.record_visit", user, team)
+
+
+def visit_edit_permission(visit) -> str:
+    """A draft is edited; a submitted form is corrected (by fewer people: SPEC §1)."""
+    return "inspections.correct_visit" if visit.is_submitted else "inspections.edit_draft"
+
+
+def may_edit_visit(user, visit) -> bool:
+    return rules.has_perm(visit_edit_permission(visit), user, visit)
 
 
 def _check_scope(*, acting_user, data: VisitInput, errors):
@@ -69,7 +78,7 @@ def _check_scope(*, acting_user, data: VisitInput, errors):
     return True
 
 
-def _rule_errors(*, data: VisitInput, team, visit, submitting, errors, today):
+def _rule_errors(*, acting_user, data: VisitInput, team, visit, submitting, errors, today):
     """The campaign rules (ZZ 三, 六(四)); each adds a Chinese message under the field it concerns."""
     campaign = data.campaign
     if campaign.kind != TeamKind.GUIDANCE:
@@ -78,7 +87,7 @@ def _rule_errors(*, data: VisitInput, team, visit, submitting, errors, today):
         errors.setdefault("visit_date", []).append("指导时间不能晚于今天。")
     if not (campaign.start_date <= data.visit_date <= campaign.end_date):
         errors.setdefault("visit_date", []).append(
-            f"指导时间须在工作周期（{campaign.start_date:%Y年%m月%d日}—{campaign.end_date:%Y年%m月%d日}）之内。"
+            f"指导时间须在工作周期（{cn_date(campaign.start_date)}—{cn_date(campaign.end_date)}）之内。"
         )
     if team is not None:
         member_ids = set(team.memberships.filter(person__is_unit=False).values_list("person_id", flat=True))
@@ -104,14 +113,33 @@ def _rule_errors(*, data: VisitInput, team, visit, submitting, errors, today):
         errors.setdefault("reduction_progress", []).append("提交前请填写减贫任务完成情况。")
     others = GuidanceVisit.objects.submitted().exclude(pk=visit.pk if visit else None)
     # ZZ 三: no more than 2 villages per group per day.
-    same_day = set(
-        others.filter(team=team, visit_date=data.visit_date).exclude(village=data.village).values_list("village__name", flat=True)
-    )
+    same_day = {
+        pk: name for pk, name in others.filter(team=team, visit_date=data.visit_date)
+        .exclude(village=data.village).values_list("village_id", "village__name")
+    }
     if len(same_day) >= MAX_VILLAGES_PER_DAY:
         errors.setdefault("visit_date", []).append(
-            f"{team.name}在{data.visit_date:%Y年%m月%d日}已指导{len(same_day)}个村（{'、'.join(sorted(same_day))}），"
+            f"{team.name}在{cn_date(data.visit_date)}已指导{_villages_seen_by(acting_user, same_day)}，"
             f"每天不超过{MAX_VILLAGES_PER_DAY}个村（郑州市工作方案 三）。"
         )
+
+
+def _villages_seen_by(user, villages):
+    """"2个村（甲村、乙村）", naming only the villages the user may see (SPEC §1: nothing outside
+    their scope, not even in a message — a group may cover a county the user does not)."""
+    visible = set(Village.objects.visible_to(user).filter(pk__in=villages).values_list("pk", flat=True))
+    names = sorted(villages[pk] for pk in visible)
+    hidden = len(villages) - len(names)
+    if not names:
+        return f"{hidden}个村（在其他县（市、区））"
+    if hidden:
+        return f"{len(villages)}个村（{'、'.join(names)}，另有{hidden}个在其他县（市、区））"
+    return f"{len(villages)}个村（{'、'.join(names)}）"
+
+
+def cn_date(day) -> str:
+    """2018年10月1日: the one date style of pages and messages."""
+    return date_format(day, "Y年n月j日")
 
 
 def _repeat_exception_needed(*, data, visit):
@@ -134,7 +162,7 @@ def _repeat_exception_needed(*, data, visit):
         return None, exception
     first = earlier.order_by("visit_date").first()
     return (
-        f"{data.village.name}已于{first.visit_date:%Y年%m月%d日}接受过指导，本工作周期内原则上不再重复指导"
+        f"{data.village.name}已于{cn_date(first.visit_date)}接受过指导，本工作周期内原则上不再重复指导"
         "（郑州市工作方案 六(四)）。确需再次指导的，请市扶贫办登记例外及理由。"
     ), None
 
@@ -147,8 +175,15 @@ def visit_save(*, acting_user, data: VisitInput, visit: GuidanceVisit | None = N
     A submitted form is locked: changing it needs a reason, and the change is
     recorded (who, when, why, what). Raises ValidationError (a dict by field).
     """
+    if visit is not None and not may_edit_visit(acting_user, visit):
+        # SPEC §1: the supervised never edit what their supervisors found.
+        raise ValidationError(
+            "只有填表人、该指导小组成员或市扶贫办可以更正已提交的登记表。" if visit.is_submitted
+            else "只有填表人、该指导小组成员或市扶贫办可以修改这份草稿。", code="not_allowed",
+        )
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
+    _problem_id_errors(visit=visit, problems=data.problems, errors=errors)
     if visit is not None and visit.is_submitted:
         submit = True
         if not correction_reason.strip():
@@ -164,7 +199,7 @@ def visit_save(*, acting_user, data: VisitInput, visit: GuidanceVisit | None = N
     if team is not None:
         # Serialise writes of one team, so two officers cannot both take the last place of a day.
         Team.objects.select_for_update().filter(pk=team.pk).first()
-    _rule_errors(data=data, team=team, visit=visit, submitting=submit, errors=errors, today=today)
+    _rule_errors(acting_user=acting_user, data=data, team=team, visit=visit, submitting=submit, errors=errors, today=today)
     exception = None
     if submit and team is not None and not errors:
         error, exception = _repeat_exception_needed(data=data, visit=visit)
@@ -192,12 +227,7 @@ def visit_save(*, acting_user, data: VisitInput, visit: GuidanceVisit | None = N
     visit._change_reason = correction_reason.strip() or ("提交" if submit else "保存草稿")
     visit.save()
     visit.signers.set(data.signers)
-    visit.problems.all().delete()
-    Problem.objects.bulk_create([
-        Problem(visit=visit, county_id=visit.county_id, village=visit.village, category=int(p["category"]),
-                kind=p["kind"], description=p["description"].strip(), fix=(p.get("fix") or "").strip(), order=n)
-        for n, p in enumerate(data.problems, start=1)
-    ])
+    _problems_write(visit=visit, problems=data.problems)
     visit.checklist.all().delete()
     ChecklistEntry.objects.bulk_create([
         ChecklistEntry(visit=visit, item=int(c["item"]), result=c["result"], note=(c.get("note") or "").strip()[:300])
@@ -210,6 +240,47 @@ def visit_save(*, acting_user, data: VisitInput, visit: GuidanceVisit | None = N
     if visit.is_submitted:
         _recompute_rating_after_commit(visit.village_id)
     return visit
+
+
+def _problem_id_errors(*, visit, problems, errors):
+    """A problem keeps its identity across edits; one on a submitted form is never deleted.
+
+    SPEC §1: a problem once submitted is closed through rectification, not
+    erased — a correction may amend its text or add problems, never drop one.
+    """
+    existing = dict(visit.problems.values_list("pk", "description")) if visit is not None else {}
+    given = [int(p["id"]) for p in problems if p.get("id")]
+    if any(pk not in existing for pk in given):
+        errors.setdefault("problems", []).append("问题记录与本登记表不符，请刷新页面后重新填写。")
+    if visit is not None and visit.is_submitted:
+        dropped = [text for pk, text in existing.items() if pk not in given]
+        if dropped:
+            errors.setdefault("problems", []).append(
+                f"已提交的问题不能删除（{'；'.join(t[:30] for t in dropped)}）。"
+                "问题应通过整改销号关闭；如描述有误，请修改其文字并写明更正原因。"
+            )
+
+
+def _problems_write(*, visit, problems):
+    """Update the problems the form kept (by id), add the new ones, and drop those a draft removed."""
+    existing = {p.pk: p for p in visit.problems.all()}
+    keep, new = [], []
+    for n, p in enumerate(problems, start=1):
+        values = {"county_id": visit.county_id, "village_id": visit.village_id, "category": int(p["category"]),
+                  "kind": p["kind"], "description": p["description"].strip(), "fix": (p.get("fix") or "").strip(),
+                  "order": n}
+        problem = existing.get(int(p["id"])) if p.get("id") else None
+        if problem is None:
+            new.append(Problem(visit=visit, **values))
+        else:
+            for name, value in values.items():
+                setattr(problem, name, value)
+            keep.append(problem)
+    if keep:
+        Problem.objects.bulk_update(keep, ["county_id", "village_id", "category", "kind", "description", "fix", "order"])
+    Problem.objects.bulk_create(new)
+    # Only a draft loses problems (_problem_id_errors refused it for a submitted form).
+    visit.problems.exclude(pk__in=[p.pk for p in keep + new]).delete()
 
 
 def _snapshot(visit):
@@ -251,18 +322,20 @@ def _recompute_rating_after_commit(village_id):
 def visit_delete_draft(*, acting_user, visit: GuidanceVisit):
     if visit.is_submitted:
         raise ValidationError("已提交的登记表不能删除，如有错误请更正。")
+    if not rules.has_perm("inspections.delete_draft", acting_user, visit):
+        raise ValidationError("只有填表人、该指导小组成员或市扶贫办可以删除这份草稿。")
     visit.delete()
 
 
-def _require_city_office(user, what):
-    if user is not None and not user.is_city_office:
+def _require(user, permission, obj, what):
+    if user is not None and not rules.has_perm(permission, user, obj):
         raise ValidationError(f"只有市扶贫办可以{what}。")
 
 
 @transaction.atomic
 def repeat_exception_grant(*, acting_user, campaign: Campaign, village: Village, reason: str) -> RepeatVisitException:
     """ZZ 六(四) 原则上不再重复指导: the city office may allow one more visit, with a reason that is kept."""
-    _require_city_office(acting_user, "登记重复指导例外")
+    _require(acting_user, "inspections.grant_repeat_exception", village, "登记重复指导例外")
     if not (reason or "").strip():
         raise ValidationError({"reason": ["请填写允许再次指导的理由。"]})
     if campaign.kind != TeamKind.GUIDANCE:
@@ -273,7 +346,7 @@ def repeat_exception_grant(*, acting_user, campaign: Campaign, village: Village,
 @transaction.atomic
 def experience_promote(*, acting_user, visit: GuidanceVisit, promoted: bool) -> GuidanceVisit:
     """ZZ 五(四): the city office marks a typical experience for promotion (推广)."""
-    _require_city_office(acting_user, "标记典型经验推广")
+    _require(acting_user, "inspections.promote_experience", visit, "标记典型经验推广")
     if not visit.is_submitted or not visit.experience.strip():
         raise ValidationError("只有已提交且填写了典型经验的登记表可以标记推广。")
     visit.experience_promoted = promoted

@@ -1,14 +1,14 @@
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from villages.excel import xlsx_response
-from villages.listing import list_context
+from villages.listing import list_context, safe_next
 from villages.models import Category, Village
 from villages.scoping import get_visible_or_404
 from villages.selectors import village_population_summary, village_rating_summary
@@ -133,7 +133,8 @@ def _visit_form_page(request, visit=None):
         if visit is not None:
             initial = _initial_from_visit(visit)
             problems = ProblemFormSet(prefix="problems", initial=[
-                {"category": p.category, "kind": p.kind, "description": p.description, "fix": p.fix} for p in visit.problems.all()
+                {"id": p.pk, "category": p.category, "kind": p.kind, "description": p.description, "fix": p.fix}
+                for p in visit.problems.all()
             ])
             checklist = ChecklistFormSet(prefix="checklist", initial=checklist_initial(visit.checklist.all()))
         else:
@@ -163,8 +164,11 @@ def visit_create(request):
 @login_required
 def visit_edit(request, pk):
     visit = get_visible_or_404(_visits(), request.user, pk=pk)
-    if not services.user_may_act_for_team(request.user, visit.team):
-        raise Http404
+    if not services.may_edit_visit(request.user, visit):
+        raise PermissionDenied(
+            "已提交的登记表只能由填表人、该指导小组成员或市扶贫办更正。" if visit.is_submitted
+            else "这份草稿只能由填表人、该指导小组成员或市扶贫办修改。"
+        )
     return _visit_form_page(request, visit)
 
 
@@ -177,7 +181,9 @@ def visit_detail(request, pk):
     visit = get_object_or_404(visit_detail_queryset(user=request.user), pk=pk)
     return render(request, "inspections/visit_detail.html", {
         "visit": visit, **_paper_context(visit),
-        "can_edit": services.may_record_visits(request.user) and services.user_may_act_for_team(request.user, visit.team),
+        "can_edit": services.may_edit_visit(request.user, visit),
+        "can_delete": rules.has_perm("inspections.delete_draft", request.user, visit),
+        "can_promote": rules.has_perm("inspections.promote_experience", request.user, visit),
         "corrections": visit.corrections.select_related("corrected_by"),
     })
 
@@ -202,8 +208,6 @@ def visit_print(request, pk):
 @require_POST
 def visit_delete(request, pk):
     visit = get_visible_or_404(_visits(), request.user, pk=pk)
-    if not services.user_may_act_for_team(request.user, visit.team):
-        raise Http404
     try:
         services.visit_delete_draft(acting_user=request.user, visit=visit)
     except ValidationError as e:
@@ -277,7 +281,7 @@ def experience_promote(request, pk):
         messages.error(request, "；".join(e.messages))
     else:
         messages.success(request, "已标记推广。" if visit.experience_promoted else "已取消推广。")
-    return redirect(request.POST.get("next") or "inspections:experience_list")
+    return redirect(safe_next(request, default="inspections:experience_list"))
 
 
 @login_required

@@ -39,6 +39,28 @@ class User(AbstractUser):
         if self.role == Role.COUNTY and not self.county_id:
             raise ValidationError({"county": "县（市、区）扶贫办账号必须指定所属县。"})
 
+    def visible_county_ids(self):
+        """The ids of the counties this account may see (a queryset), or ``None`` for all (SPEC §1).
+
+        villages.scoping asks this of every user; it is the one place where a
+        role turns into a set of counties.
+        """
+        from villages.models import County
+
+        if self.is_superuser or self.role == Role.ADMIN:
+            return None
+        if self.role == Role.CITY:
+            if self.city_id is None:  # a provincial office sees the whole province
+                return None
+            return County.objects.filter(city_id=self.city_id).values("pk")
+        if self.role == Role.COUNTY:
+            return County.objects.filter(pk=self.county_id).values("pk")
+        if self.role == Role.TEAM:
+            from .selectors import county_ids_covered_by_user
+
+            return county_ids_covered_by_user(self)
+        return County.objects.none().values("pk")
+
     @property
     def display_name(self):
         return self.get_full_name() or self.username

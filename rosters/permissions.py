@@ -81,6 +81,11 @@ def member_of_the_team(user, obj):
 
 
 @rules.predicate
+def no_object(user, obj):
+    return obj is None
+
+
+@rules.predicate
 def is_submitted(user, visit):
     return visit is not None and visit.is_submitted
 
@@ -109,9 +114,9 @@ MATRIX = (
                is_office & in_scope, "市扶贫办、管理员"),
     Permission("villages.edit_thresholds", "修改重点村评定标准", "年度标准",
                is_office, "市扶贫办、管理员"),
-    Permission("inspections.record_visit", "填写指导登记表", "本人可登记的村",
-               is_city_office | is_county_officer | is_team_member | is_admin,
-               "市扶贫办、县扶贫办（本县）、工作组成员（本组分包县）、管理员"),
+    Permission("inspections.record_visit", "填写指导登记表", "指导小组（分包该县的）",
+               is_city_office | is_county_officer | is_admin | (is_team_member & (no_object | member_of_the_team)),
+               "市扶贫办、县扶贫办（本县）、该指导小组成员、管理员"),
     Permission("inspections.edit_draft", "修改、提交草稿", "指导登记表（草稿）",
                ~is_submitted & in_scope & (filled_the_form | member_of_the_team | is_office),
                "填表人、该指导小组成员、市扶贫办"),

@@ -9,25 +9,42 @@ from .models import County, Household, Township, Village
 
 
 class ScopedFilterSet(django_filters.FilterSet):
-    """A filter set whose choice lists show only what the user may see."""
+    """A filter set whose choice lists show only what the user may see.
+
+    The scoped querysets are set on the filters *before* anything reads a
+    filter's ``field``: django-filter builds a filter's form field once and
+    caches it, so a queryset set after the first read is never used — the
+    dropdown stays empty and every value typed into the URL is silently
+    dropped as an invalid choice. Subclasses add their own lists by overriding
+    ``scoped_querysets`` (and calling super).
+    """
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        for name, queryset in self.scoped_querysets(user).items():
+            if name in self.filters:
+                self.filters[name].queryset = queryset
         for f in self.filters.values():
             widget = f.field.widget
             css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
             widget.attrs.setdefault("class", css)
-        if "county" in self.filters:
-            self.filters["county"].queryset = County.objects.visible_to(user).select_related("city")
-        if "township" in self.filters:
-            townships = Township.objects.visible_to(user)
-            county_id = self.data.get("county") if self.data else None
-            if county_id and str(county_id).isdigit():
-                townships = townships.filter(county_id=county_id)
-            else:
-                townships = townships.none()
-            self.filters["township"].queryset = townships
+
+    def _param(self, name):
+        value = self.data.get(name) if self.data else None
+        return value if value and str(value).isdigit() else None
+
+    def scoped_querysets(self, user):
+        counties = County.objects.visible_to(user).select_related("city")
+        townships = Township.objects.visible_to(user).select_related("county")
+        county_id = self._param("county")
+        if county_id:
+            townships = townships.filter(county_id=county_id)
+        elif not self._param("township") and counties.count() != 1:
+            # Too many to list until a county is chosen; a township id typed into
+            # the URL is still honoured (within the user's counties).
+            townships = townships.none()
+        return {"county": counties, "township": townships}
 
 
 CATEGORY_CHOICES = [(n, f"第{n}类") for n in range(1, 9)]
@@ -86,22 +103,28 @@ class VillageFilterSet(ScopedFilterSet):
 
 
 class HouseholdFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "户主姓名或村名"}))
+    q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "户主姓名，或村、乡（镇）、县名"}))
     county = django_filters.ModelChoiceFilter(
         label="县（市、区）", field_name="village__county", queryset=County.objects.none(), empty_label="全部"
+    )
+    township = django_filters.ModelChoiceFilter(
+        label="乡（镇）", field_name="village__township", queryset=Township.objects.none(), empty_label="全部"
     )
     status = django_filters.ChoiceFilter(label="状态", choices=HouseholdStatus.choices, empty_label="全部")
     village = django_filters.NumberFilter(widget=forms.HiddenInput)
 
     class Meta:
         model = Household
-        fields = ["q", "county", "status", "village"]
+        fields = ["q", "county", "township", "status", "village"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(head_name__contains=value) | Q(village__name__contains=value))
+        """By head of household, or by village, township or county name; several words must all match."""
+        for part in (p for p in re.split(r"[\s/／、,，]+", value.strip()) if p):
+            queryset = queryset.filter(
+                Q(head_name__contains=part) | Q(village__name__contains=part)
+                | Q(village__township__name__contains=part) | Q(village__county__name__contains=part)
+            )
+        return queryset
 
 
 class KeyVillageFilterSet(ScopedFilterSet):

@@ -18,3 +18,19 @@ def list_context(request, filterset, queryset=None):
         "page": page_of(request, filterset.qs if queryset is None else queryset),
         "query": params.urlencode(),
     }
+
+
+def safe_next(request, *, default):
+    """Where to go after a POST action: the form's ``next`` if it is a path of this site, else ``default``.
+
+    Never an external URL (an open redirect would let a link in a message send
+    an officer anywhere) — whether or not the action itself was allowed.
+    """
+    from django.shortcuts import resolve_url
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return resolve_url(default)

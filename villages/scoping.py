@@ -11,25 +11,17 @@ from django.shortcuts import get_object_or_404
 
 
 def visible_county_ids(user):
-    """Return a queryset of the county ids ``user`` may see, or ``None`` for all."""
-    from rosters.choices import Role
+    """Return a queryset of the county ids ``user`` may see, or ``None`` for all.
+
+    The answer is the user's own (``User.visible_county_ids``, in ``rosters``,
+    which knows roles and teams): this module asks it and imports nothing of
+    the apps above it.
+    """
     from villages.models import County
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return County.objects.none().values("pk")
-    if user.is_superuser or user.role == Role.ADMIN:
-        return None
-    if user.role == Role.CITY:
-        if user.city_id is None:  # a provincial office sees the whole province
-            return None
-        return County.objects.filter(city_id=user.city_id).values("pk")
-    if user.role == Role.COUNTY:
-        return County.objects.filter(pk=user.county_id).values("pk")
-    if user.role == Role.TEAM:
-        from rosters.selectors import county_ids_covered_by_user
-
-        return county_ids_covered_by_user(user)
-    return County.objects.none().values("pk")
+    return user.visible_county_ids()
 
 
 class ScopedQuerySet(models.QuerySet):

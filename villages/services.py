@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import rules
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,18 +18,24 @@ SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seed_places.json"
 
 
 def _require_keeper(acting_user):
-    if acting_user is not None and not (acting_user.is_city_office or acting_user.is_county_officer):
+    if acting_user is not None and not rules.has_perm("villages.import", acting_user):
         raise ValidationError("只有市扶贫办和县（市、区）扶贫办可以修改村和贫困户数据。", code="not_a_keeper")
 
 
-def _ensure_in_scope(*, acting_user, county_id):
+class _InCounty:
+    """What the permission matrix needs of an object: the county it lies in."""
+
+    def __init__(self, county_id):
+        self.county_id = county_id
+
+
+def _ensure_in_scope(*, acting_user, county_id, permission="villages.edit_village"):
     """A user may only write inside the counties they may see (SPEC §1: county officers their county,
     the city office its city); team members read village data but do not keep it."""
     if acting_user is None:
         return
     _require_keeper(acting_user)
-    ids = visible_county_ids(acting_user)
-    if ids is not None and not ids.filter(pk=county_id).exists():
+    if not rules.has_perm(permission, acting_user, _InCounty(county_id)):
         raise ValidationError("无权操作其他县（市、区）的数据。", code="out_of_scope")
 
 
@@ -203,7 +210,7 @@ def _recompute_all_after_commit():
 
 
 def _require_city_office(user):
-    if user is not None and not user.is_city_office:
+    if user is not None and not rules.has_perm("villages.edit_thresholds", user):
         raise ValidationError("只有市扶贫办可以修改重点村评定标准。")
 
 
@@ -224,12 +231,18 @@ def rating_threshold_save(*, acting_user, year: int, **values):
     return threshold
 
 
+def _require_override_right(acting_user, village):
+    """Whether a village is a key village of a category is the city office's decision (ZZ 四(一))."""
+    if acting_user is not None and not rules.has_perm("villages.override_category", acting_user, village):
+        raise ValidationError("只有市扶贫办可以人工认定重点村类别。", code="not_city_office")
+
+
 @transaction.atomic
 def category_override_set(*, acting_user, village: Village, number: int, met: bool, reason: str):
     """Override a computed category for one village, with a written reason (kept with who and when)."""
     from .models import CategoryOverride
 
-    _ensure_in_scope(acting_user=acting_user, county_id=village.county_id)
+    _require_override_right(acting_user, village)
     category = Category.objects.filter(number=number).first()
     if category is None:
         raise ValidationError("类别不存在，应为1至8类。")
@@ -252,7 +265,7 @@ def category_override_set(*, acting_user, village: Village, number: int, met: bo
 def category_override_remove(*, acting_user, village: Village, number: int):
     from .models import CategoryOverride
 
-    _ensure_in_scope(acting_user=acting_user, county_id=village.county_id)
+    _require_override_right(acting_user, village)
     for override in CategoryOverride.objects.filter(village=village, category__number=number):
         override._history_user = acting_user
         override.delete()

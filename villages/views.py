@@ -1,6 +1,7 @@
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -46,6 +47,15 @@ def village_detail(request, pk):
     })
 
 
+def _require(user, permission, obj=None, message="您的账号不能进行此操作。"):
+    """Ask the permission matrix (rosters/permissions.py); a refusal is a Chinese 403 page."""
+    if not rules.has_perm(permission, user, obj):
+        raise PermissionDenied(message)
+
+
+KEEPER_ONLY = "只有市扶贫办和县（市、区）扶贫办可以修改村和贫困户数据。"
+
+
 def _form_view(request, form, *, save, success, template, context):
     """Validate the form, hand its data to a service, show the service's refusal on the form."""
     if request.method == "POST" and form.is_valid():
@@ -62,6 +72,7 @@ def _form_view(request, form, *, save, success, template, context):
 @login_required
 def village_edit(request, pk):
     village = get_visible_or_404(Village.objects.select_related("township__county__city"), request.user, pk=pk)
+    _require(request.user, "villages.edit_village", village, KEEPER_ONLY)
     return _form_view(
         request, VillageFactsForm(request.POST or None, instance=village),
         save=lambda **data: services.village_update_facts(acting_user=request.user, village=village, **data),
@@ -108,6 +119,7 @@ def household_detail(request, pk):
 @login_required
 def household_create(request, village_pk):
     village = get_visible_or_404(Village.objects.select_related("township__county__city"), request.user, pk=village_pk)
+    _require(request.user, "villages.edit_village", village, KEEPER_ONLY)
     return _form_view(
         request, HouseholdForm(request.POST or None),
         save=lambda **data: services.household_create(acting_user=request.user, village=village, **data),
@@ -119,6 +131,7 @@ def household_create(request, village_pk):
 @login_required
 def household_edit(request, pk):
     household = get_visible_or_404(Household.objects.select_related("village__township__county__city"), request.user, pk=pk)
+    _require(request.user, "villages.edit_village", household.village, KEEPER_ONLY)
     return _form_view(
         request, HouseholdForm(request.POST or None, instance=household),
         save=lambda **data: services.household_update(acting_user=request.user, household=household, **data),
@@ -212,9 +225,12 @@ def rating_thresholds(request):
         year = timezone.localdate().year
     instance = RatingThreshold.objects.filter(year=year).first() or RatingThreshold(year=year, **DEFAULT_THRESHOLDS)
     form = RatingThresholdForm(request.POST or None, instance=instance)
-    if not request.user.is_city_office:
+    can_edit = rules.has_perm("villages.edit_thresholds", request.user)
+    if not can_edit:
         for field in form.fields.values():
             field.disabled = True
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied("只有市扶贫办可以修改重点村评定标准。")
     if request.method == "POST" and form.is_valid():
         try:
             services.rating_threshold_save(acting_user=request.user, year=year, **form.cleaned_data)
@@ -224,16 +240,13 @@ def rating_thresholds(request):
             messages.success(request, f"{year}年重点村评定标准已保存，全部村的星级正在重新计算。")
             return redirect(f"{request.path}?year={year}")
     return render(request, "villages/rating_thresholds.html", {
-        "form": form, "year": year, "defaults": DEFAULT_THRESHOLDS, "saved": instance.pk is not None,
+        "form": form, "year": year, "defaults": DEFAULT_THRESHOLDS, "saved": instance.pk is not None, "can_edit": can_edit,
     })
 
 
 def _require_importer(user):
     """County officers import their county's rows, the city office its city's; team members do not import."""
-    from django.core.exceptions import PermissionDenied
-
-    if not (user.is_city_office or user.is_county_officer):
-        raise PermissionDenied("只有县（市、区）扶贫办和市扶贫办可以导入。")
+    _require(user, "villages.import", None, "只有县（市、区）扶贫办和市扶贫办可以导入。")
 
 
 @login_required

@@ -63,7 +63,7 @@ def test_a_village_is_not_guided_twice_in_a_campaign_unless_the_city_allows_it(v
 
 
 @pytest.mark.parametrize("day, message", [
-    (datetime.date(2018, 9, 30), "须在工作周期（2018年10月01日—2018年12月31日）之内"),
+    (datetime.date(2018, 9, 30), "须在工作周期（2018年10月1日—2018年12月31日）之内"),
     (datetime.date(2019, 1, 1), "须在工作周期"),
 ])
 def test_the_date_lies_within_the_campaign(villages_a, make_visit, day, message):

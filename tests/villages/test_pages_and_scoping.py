@@ -199,7 +199,7 @@ def test_team_member_reads_but_does_not_write(client, village_a):
     assert client.get(village_a.get_absolute_url()).status_code == 200
     data = {"exit_status": "not_exited", "rural_population": 1, "petition_count": 7, "negative_report_count": 0}
     response = client.post(reverse("villages:village_edit", args=[village_a.pk]), data)
-    assert "只有市扶贫办和县（市、区）扶贫办可以修改" in response.content.decode()
+    assert response.status_code == 403
     village_a.refresh_from_db()
     assert village_a.petition_count == 0
 

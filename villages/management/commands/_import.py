@@ -2,9 +2,8 @@
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-
-from rosters.models import User
 
 
 class ImportCommand(BaseCommand):
@@ -19,7 +18,7 @@ class ImportCommand(BaseCommand):
     def handle(self, *args, file, user, dry_run, **options):
         acting_user = None
         if user:
-            acting_user = User.objects.filter(username=user).first()
+            acting_user = get_user_model().objects.filter(username=user).first()
             if acting_user is None:
                 raise CommandError(f"账号“{user}”不存在。")
         path = Path(file)
