@@ -95,7 +95,8 @@ def village_visits(*, user, village):
 class QuotaCell:
     week_start: datetime.date
     days: list
-    state: str  # done / missing / current / future
+    state: str  # done / missing / current / future / holiday
+    holiday: str = ""  # the holiday's name, for a week with no working day
 
 
 def weekly_quota(*, user, campaign, today=None):
@@ -105,6 +106,8 @@ def weekly_quota(*, user, campaign, today=None):
     (team, county) with, for each week, the days visited. Two queries, whatever
     the number of visits.
     """
+    from reminders.calendar import holiday_name, working_days
+
     today = today or timezone.localdate()
     first_monday = campaign.start_date - datetime.timedelta(days=campaign.start_date.weekday())
     weeks = []
@@ -112,6 +115,14 @@ def weekly_quota(*, user, campaign, today=None):
     while monday <= campaign.end_date:
         weeks.append(monday)
         monday += datetime.timedelta(days=7)
+    # A week with no official working day inside the campaign (New Year, National Day…) is not owed a visit.
+    workdays = set(working_days(campaign.start_date, campaign.end_date))
+    owed = {
+        start: any(start + datetime.timedelta(days=i) in workdays for i in range(7)) for start in weeks
+    }
+    holidays = {
+        start: _holiday_of_week(start, campaign, holiday_name) for start in weeks if not owed[start]
+    }
     coverage = list(
         TeamCounty.objects.visible_to(user).filter(campaign=campaign, kind=TeamKind.GUIDANCE)
         .select_related("team", "county").order_by("team__order", "team__name", "order")
@@ -132,18 +143,31 @@ def weekly_quota(*, user, campaign, today=None):
             in_week = sorted(d for d in visited_days if start <= d <= end)
             if in_week:
                 state = "done"
+            elif not owed[start]:
+                state = "holiday"
             elif start > today:
                 state = "future"
             elif end >= today:
                 state = "current"
             else:
                 state = "missing"
-            cells.append(QuotaCell(start, in_week, state))
+            cells.append(QuotaCell(start, in_week, state, holidays.get(start, "")))
         rows.append({
             "team": tc.team, "county": tc.county, "cells": cells,
             "missing": sum(c.state == "missing" for c in cells), "days": len(visited_days),
         })
     return weeks, rows
+
+
+def _holiday_of_week(start, campaign, holiday_name):
+    """The name of the holiday that takes a week's campaign days (元旦, 国庆节…), or 假期."""
+    for i in range(7):
+        day = start + datetime.timedelta(days=i)
+        if campaign.start_date <= day <= campaign.end_date and day.weekday() < 5:
+            name = holiday_name(day)
+            if name:
+                return name
+    return "假期"
 
 
 def visit_stats(*, user):

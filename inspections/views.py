@@ -290,8 +290,11 @@ def quota_view(request):
     chosen = request.GET.get("campaign", "")
     campaign = next((c for c in campaigns if str(c.pk) == chosen), None) or default_campaign(campaigns)
     weeks, rows = weekly_quota(user=request.user, campaign=campaign) if campaign else ([], [])
+    from reminders.calendar import uses_fallback
+
     return render(request, "inspections/quota.html", {
         "campaigns": campaigns, "campaign": campaign, "weeks": weeks, "rows": rows, "today": timezone.localdate(),
+        "calendar_fallback": campaign is not None and uses_fallback(campaign.start_date, campaign.end_date),
         "missing_total": sum(r["missing"] for r in rows),
     })
 

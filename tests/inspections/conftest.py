@@ -36,6 +36,12 @@ def leader_a(team_a):
 
 
 @pytest.fixture
+def leader_client(client, leader_a):
+    client.force_login(leader_a)
+    return client
+
+
+@pytest.fixture
 def member_a(team_a):
     person = PersonFactory(name="周敏")
     TeamMemberFactory(team=team_a, person=person)
