@@ -379,6 +379,17 @@ class ImportResult:
         return NotImplemented
 
 
+def _in_row_order(errors):
+    """File-level messages first, then "第N行…" by N (stable within a row)."""
+    import re
+
+    def key(message):
+        match = re.match(r"第(\d+)行", message)
+        return int(match.group(1)) if match else 0
+
+    return sorted(errors, key=key)
+
+
 def _read_or_errors(reader, file):
     try:
         return reader(file), None
@@ -409,8 +420,10 @@ def village_import(*, acting_user, file, dry_run=False) -> ImportResult:
     if failed:
         return failed
     result = ImportResult(errors=list(read.errors))
-    if result.errors:
+    if not read.rows:
         return result
+    # The rows that read cleanly are matched too, so one pass lists every problem of the file
+    # (bad cells and unknown places alike), in row order.
     places = _Places(acting_user)
     fields = [f for f in VILLAGE_IMPORT_FIELDS if f in read.fields]
     if "exit_status" in read.fields and "exit_year" not in fields:
@@ -449,6 +462,7 @@ def village_import(*, acting_user, file, dry_run=False) -> ImportResult:
         else:
             result.unchanged += 1
     result.created, result.updated = len(to_create), len(to_update)
+    result.errors = _in_row_order(result.errors)
     if result.errors or dry_run:
         return result
     with transaction.atomic():
@@ -517,8 +531,10 @@ def household_import(*, acting_user, file, dry_run=False) -> ImportResult:
     if failed:
         return failed
     result = ImportResult(errors=list(read.errors))
-    if result.errors:
+    if not read.rows:
         return result
+    # The rows that read cleanly are matched too, so one pass lists every problem of the file
+    # (bad cells and unknown places alike), in row order.
     places = _Places(acting_user)
     fields = [f for f in HOUSEHOLD_IMPORT_FIELDS if f in read.fields]
     limits = _household_limits(fields)
@@ -573,6 +589,7 @@ def household_import(*, acting_user, file, dry_run=False) -> ImportResult:
         else:
             result.unchanged += 1
     result.created, result.updated = len(to_create), len(to_update)
+    result.errors = _in_row_order(result.errors)
     if result.errors or dry_run:
         return result
     with transaction.atomic():

@@ -104,3 +104,20 @@ def test_full_width_digits_and_spaces_are_read_as_typed_numbers(officer_a, rows)
     assert (zhang.head_id_number, zhang.head_phone) == (plain, "13800012345")
     rows[0][4], rows[0][-1] = plain, "13800012345"
     assert household_import(acting_user=officer_a, file=book(rows, header)) == (0, 0, [])
+
+
+def test_every_problem_of_a_file_is_listed_in_one_pass(officer_a, village_a):
+    """Bad cells in some rows and unknown places in others: all listed at once, in row order."""
+    t = village_a.township
+    rows = [
+        [t.county.name, t.name, village_a.name, "张三", make_id_number(), 40, "未脱贫", None, "否", ""],  # row 2: 40 people
+        [t.county.name, "没有这个镇", village_a.name, "李四", make_id_number(), 2, "未脱贫", None, "否", ""],  # row 3
+        [t.county.name, t.name, "没有这个村", "王五", make_id_number(), 2, "未脱贫", None, "否", ""],  # row 4
+        [t.county.name, t.name, village_a.name, "赵六", "123", 2, "未脱贫", None, "否", ""],  # row 5: bad ID
+    ]
+    result = household_import(acting_user=officer_a, file=book(rows), dry_run=True)
+    assert [e[:3] for e in result.errors] == ["第2行", "第3行", "第4行", "第5行"]
+    assert "应在1至30之间" in result.errors[0] and "没有“没有这个镇”" in result.errors[1]
+    assert "没有“没有这个村”" in result.errors[2] and "身份证号" in result.errors[3]
+    assert household_import(acting_user=officer_a, file=book(rows)).errors == result.errors
+    assert not Household.objects.exists()
