@@ -6,6 +6,11 @@ broker on the filesystem, so one machine with Python alone can run it.
 ``DEBUG=False`` switches production hardening on.
 """
 
+import atexit
+import os
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 import environ
@@ -15,7 +20,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
+if "pytest" in sys.modules and "VAR_DIR" not in os.environ:
+    # A test run has a folder of its own (broker queue, uploads): a worker of a running
+    # `make run` must never take a test's task from a shared var/ folder, nor the reverse.
+    VAR_DIR = Path(tempfile.mkdtemp(prefix="fupin-test-"))
+    atexit.register(shutil.rmtree, VAR_DIR, True)
+else:
+    VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=True)

@@ -58,3 +58,19 @@ def test_runs_on_the_database_ci_asked_for():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+def test_a_test_run_never_shares_the_apps_var_folder(settings):
+    """A running `make run` (worker on var/celery) must not take the tests' tasks, nor the reverse."""
+    import os
+
+    if "VAR_DIR" in os.environ:  # CI gives every run a fresh folder of its own
+        assert str(settings.VAR_DIR) == os.environ["VAR_DIR"]
+        return
+    assert settings.VAR_DIR != settings.BASE_DIR / "var"
+    if settings.CELERY_BROKER_URL.startswith("filesystem"):
+        assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"].startswith(str(settings.VAR_DIR))
+    # The test database is never the app's file either (pytest-django: in memory, or test_<name>).
+    from django.db import connection
+
+    assert "var/db.sqlite3" not in str(connection.settings_dict["NAME"])
