@@ -1,6 +1,7 @@
 from django import forms
 
 from rosters.models import Campaign, Person
+from rosters.selectors import in_roster_order
 from villages.models import Category, County, Township, Village
 
 from .choices import GUIDANCE_ITEMS, PROBLEM_CATEGORY_CHOICES, ChecklistResult, ProblemKind
@@ -80,8 +81,7 @@ class VisitForm(forms.Form):
         )
         self.team = guidance_team_for(campaign=campaign, county_id=county.pk) if campaign and county else None
         self.fields["signers"].queryset = (
-            Person.objects.filter(memberships__team=self.team, is_unit=False).distinct().order_by("memberships__order")
-            if self.team else Person.objects.none()
+            in_roster_order(Person.objects.filter(is_unit=False), self.team) if self.team else Person.objects.none()
         )
         if correcting:
             self.fields["correction_reason"] = forms.CharField(

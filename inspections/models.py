@@ -107,6 +107,12 @@ class GuidanceVisit(models.Model):
     def is_submitted(self):
         return self.status == VisitStatus.SUBMITTED
 
+    def signers_in_roster_order(self):
+        """指导人签名 as the group's roster lists them: 组长 first."""
+        from rosters.selectors import in_roster_order
+
+        return in_roster_order(self.signers.all(), self.team_id)
+
 
 class ChecklistEntry(models.Model):
     """One of the 18 guidance content items (ZZ 四(二)) as gone through on a visit."""

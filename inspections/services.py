@@ -295,7 +295,7 @@ def _snapshot(visit):
         **{GuidanceVisit._meta.get_field(f).verbose_name: "" if getattr(visit, f) is None else str(getattr(visit, f)) for f in FIGURE_FIELDS},
         **{GuidanceVisit._meta.get_field(f).verbose_name: getattr(visit, f) for f in TEXT_FIELDS},
         "县、乡干部陪同": "是" if visit.local_officials_accompanied else "否",
-        "指导人签名": "、".join(sorted(visit.signers.values_list("name", flat=True))),
+        "指导人签名": "、".join(visit.signers_in_roster_order().values_list("name", flat=True)),
         "存在问题": "；".join(
             f"{categories.get(p.category, p.category)} {p.get_kind_display()} {p.description}"
             + (f"（整改：{p.fix}）" if p.fix else "")

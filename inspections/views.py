@@ -138,7 +138,11 @@ def _visit_form_page(request, visit=None):
             ])
             checklist = ChecklistFormSet(prefix="checklist", initial=checklist_initial(visit.checklist.all()))
         else:
-            initial = {"visit_date": timezone.localdate()}
+            # Today is offered only when a campaign is running today; otherwise the date is left for the
+            # officer to enter (a default outside every campaign could only be refused).
+            today = timezone.localdate()
+            running = default_campaign(guidance_campaigns(user=request.user), today=today)
+            initial = {"visit_date": today} if running and running.start_date <= today <= running.end_date else {}
             village_id = request.GET.get("village", "")
             village = (Village.objects.visible_to(request.user).filter(pk=village_id).first()
                        if village_id.isdigit() else None)

@@ -35,5 +35,10 @@ def navigation(request):
             url = reverse(name)
         except NoReverseMatch:
             continue
-        items.append({"label": label, "url": url, "active": request.path == url or (url != "/" and request.path.startswith(url))})
+        items.append({"label": label, "url": url, "active": False})
+    # One item is highlighted: the one whose address is the longest prefix of this page's
+    # (/villages/households/ is 贫困户, not also 村庄 at /villages/).
+    matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}

@@ -10,6 +10,22 @@ def county_ids_covered_by_user(user):
     )
 
 
+def in_roster_order(people, team):
+    """People of a team as its roster lists them: the leader (组长) first, then members in their order."""
+    from django.db.models import Case, Min, Value, When
+
+    from .choices import MemberRole
+
+    return (
+        people.filter(memberships__team=team)
+        .annotate(
+            _leader_first=Min(Case(When(memberships__role=MemberRole.LEADER, then=Value(0)), default=Value(1))),
+            _roster_order=Min("memberships__order"),
+        )
+        .order_by("_leader_first", "_roster_order", "name")
+    )
+
+
 def teams_of_user(user):
     """The teams on which the user's person sits, with their counties."""
     from .models import Team

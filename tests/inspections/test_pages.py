@@ -125,7 +125,7 @@ def test_a_draft_is_saved_then_submitted_then_locked(leader_client, campaign, te
     leader_client.post(edit, form_data(campaign, villages_a[0], signers=[leader_a.person, member_a], correction_reason="漏签周敏"))
     correction = VisitCorrection.objects.get()
     assert correction.corrected_by == leader_a and correction.reason == "漏签周敏"
-    assert {"field": "指导人签名", "old": "张振华", "new": "周敏、张振华"} in correction.changes
+    assert {"field": "指导人签名", "old": "张振华", "new": "张振华、周敏"} in correction.changes  # 组长 first
     page = leader_client.get(visit.get_absolute_url()).content.decode()
     assert "漏签周敏" in page
 
