@@ -1,6 +1,9 @@
 from django.urls import path
 
+from villages.listing import register_list_page
+
 from . import views
+from .filtersets import ExperienceFilterSet, ProblemFilterSet, VisitFilterSet
 
 app_name = "inspections"
 
@@ -18,3 +21,7 @@ urlpatterns = [
     path("experiences/", views.experience_list_view, name="experience_list"),
     path("villages/<int:village_pk>/repeat-exception/", views.repeat_exception_create, name="repeat_exception_create"),
 ]
+
+register_list_page("inspections:visit_list", filterset=VisitFilterSet, export="inspections:visit_export")
+register_list_page("inspections:problem_list", filterset=ProblemFilterSet)
+register_list_page("inspections:experience_list", filterset=ExperienceFilterSet)

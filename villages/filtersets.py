@@ -30,6 +30,14 @@ class ScopedFilterSet(django_filters.FilterSet):
             css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
             widget.attrs.setdefault("class", css)
 
+    @property
+    def qs(self):
+        # A value the user may not choose (another county's id typed into the URL, a malformed date)
+        # shows no rows and says why on the form — never the unfiltered list as if it were filtered.
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
+
     def _param(self, name):
         value = self.data.get(name) if self.data else None
         return value if value and str(value).isdigit() else None

@@ -1,8 +1,32 @@
-"""What every filtered, paginated list page gives its template."""
+"""What every filtered, paginated list page gives its template, and the register of list pages.
 
+Every list page is registered (``register_list_page``, next to its URL) with
+its filter set and its export. The register is what the filter test walks:
+each filter of each registered page, and its export, is applied on data where
+it must drop rows — so a new list page is covered by being registered, and
+``list_context`` refuses to serve a list page that is not.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ListPage:
+    url_name: str
+    filterset: type
+    export: str | None = None
+
+
+LIST_PAGES: dict[str, ListPage] = {}
+
+
+def register_list_page(url_name, *, filterset, export=None):
+    LIST_PAGES[url_name] = ListPage(url_name, filterset, export)
 
 
 def page_of(request, queryset, per_page=PAGE_SIZE):
@@ -11,6 +35,9 @@ def page_of(request, queryset, per_page=PAGE_SIZE):
 
 def list_context(request, filterset, queryset=None):
     """filter (the form), page (the filtered rows, or `queryset` when given), query (the filters, for page links)."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name not in LIST_PAGES:
+        raise ImproperlyConfigured(f"List page {match.view_name} is not registered with register_list_page().")
     params = request.GET.copy()
     params.pop("page", None)
     return {

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .filtersets import HouseholdFilterSet, KeyVillageFilterSet, VillageFilterSet
+from .listing import register_list_page
 
 app_name = "villages"
 
@@ -22,3 +24,7 @@ urlpatterns = [
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
 ]
+
+register_list_page("villages:village_list", filterset=VillageFilterSet, export="villages:village_export")
+register_list_page("villages:household_list", filterset=HouseholdFilterSet, export="villages:household_export")
+register_list_page("villages:key_village_list", filterset=KeyVillageFilterSet, export="villages:key_village_export")

@@ -1,0 +1,223 @@
+"""Every filter of every registered list page, and its export, on data where it must drop rows.
+
+The pages come from the register (villages.listing.LIST_PAGES): a new list page is
+covered by registering it, and a new filter fails ``test_every_filter_has_a_case``
+until it is given a case here. Each case applies one filter as the city office
+(郑州市: 登封市 and 巩义市, not 洛阳市's 嵩县) and names exactly the rows that must remain.
+The dropdowns are checked to list exactly what the user may see.
+"""
+
+import datetime
+import io
+
+import pytest
+from django.urls import get_resolver, reverse
+from openpyxl import load_workbook
+
+from inspections.services import VisitInput, visit_save
+from rosters.choices import MemberRole, Role
+from tests.factories import CityFactory, CountyFactory, HouseholdFactory, TownshipFactory, UserFactory, VillageFactory
+from tests.rosters.factories import CampaignFactory, TeamCountyFactory, TeamFactory, team_member_user
+from villages.listing import LIST_PAGES
+from villages.models import StarRating
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+class World:
+    """Two counties of 郑州市 (three townships), one county of another city, visits in two campaigns."""
+
+
+@pytest.fixture
+def world(db):
+    w = World()
+    zhengzhou = CityFactory(name="郑州市")
+    w.a = CountyFactory(city=zhengzhou, name="登封市")
+    w.b = CountyFactory(city=zhengzhou, name="巩义市")
+    w.c = CountyFactory(city=CityFactory(name="洛阳市"), name="嵩县")
+    w.ta1, w.ta2 = TownshipFactory(county=w.a, name="大冶镇"), TownshipFactory(county=w.a, name="告成镇")
+    w.tb1, w.tc1 = TownshipFactory(county=w.b, name="回郭镇"), TownshipFactory(county=w.c, name="白河镇")
+    w.v = {
+        "甲村": VillageFactory(township=w.ta1, name="甲村", is_poor_village=True),
+        "乙村": VillageFactory(township=w.ta2, name="乙村", is_poor_village=False, exit_status="exited", exit_year=2017),
+        "丙村": VillageFactory(township=w.tb1, name="丙村", is_poor_village=True),
+        "丁村": VillageFactory(township=w.tc1, name="丁村", is_poor_village=True),
+    }
+    for name, categories in (("甲村", [1, 2, 8]), ("乙村", []), ("丙村", [8]), ("丁村", [1, 2])):
+        StarRating.objects.create(
+            village=w.v[name], year=2018, categories=categories, category_count=len(categories),
+            category_mask=sum(1 << (n - 1) for n in categories), stars=min(len(categories), 3),
+        )
+    for head, village, status in (("王建国", "甲村", "poor"), ("李秀英", "甲村", "exited"), ("张明亮", "乙村", "pre_exit"),
+                                  ("赵建军", "丙村", "marginal"), ("钱玉兰", "丁村", "poor")):
+        HouseholdFactory(village=w.v[village], head_name=head, status=status,
+                         exit_year=2017 if status == "exited" else None)
+    w.camp1 = CampaignFactory(name="2018年指导", start_date=D(2018, 10, 1), end_date=D(2018, 12, 31))
+    w.camp2 = CampaignFactory(name="2019年指导", start_date=D(2019, 10, 1), end_date=D(2019, 12, 31))
+    w.camp_c = CampaignFactory(name="洛阳2018年指导", start_date=D(2018, 10, 1), end_date=D(2018, 12, 31))
+    w.team1 = TeamFactory(campaign=w.camp1, name="第一小组")
+    w.team2 = TeamFactory(campaign=w.camp1, name="第二小组")
+    w.team3 = TeamFactory(campaign=w.camp2, name="第三小组")
+    w.team_c = TeamFactory(campaign=w.camp_c, name="洛阳小组")
+    TeamCountyFactory(team=w.team1, county=w.a)
+    TeamCountyFactory(team=w.team2, county=w.b)
+    TeamCountyFactory(team=w.team3, county=w.a)
+    TeamCountyFactory(team=w.team_c, county=w.c)
+    leaders = {t: team_member_user(t, username=f"leader{t.pk}", role=MemberRole.LEADER)
+               for t in (w.team1, w.team2, w.team3, w.team_c)}
+
+    def visit(team, village, day, *, problems=(), experience="", submit=True):
+        user = leaders[team]
+        data = VisitInput(campaign=team.campaign, village=w.v[village], visit_date=day, reduction_progress="已完成。",
+                          signers=[user.person], experience=experience, problems=list(problems))
+        return visit_save(acting_user=user, data=data, submit=submit)
+
+    def common(category, text):
+        return {"category": category, "kind": "common", "description": text, "fix": ""}
+
+    w.visit1 = visit(w.team1, "甲村", D(2018, 10, 8), experience="光伏收益设公益岗位",
+                     problems=[common(9, "产业带贫不明显"), {"category": 2, "kind": "individual",
+                                                           "description": "档案缺页", "fix": "已补齐"}])
+    visit(w.team2, "丙村", D(2018, 10, 9), experience="合作社带动增收", problems=[common(16, "项目公示不规范")])
+    visit(w.team3, "乙村", D(2019, 10, 10), experience="三变改革激活资源", problems=[common(9, "利益联结不健全")])
+    visit(w.team1, "乙村", D(2018, 10, 20), submit=False)  # a draft
+    visit(w.team_c, "丁村", D(2018, 10, 8), experience="洛阳经验", problems=[common(9, "洛阳问题")])
+    from inspections.services import experience_promote
+
+    w.city_user = UserFactory(username="city_zz", role=Role.CITY, city=zhengzhou, county=None)
+    experience_promote(acting_user=w.city_user, visit=w.visit1, promoted=True)
+    w.officer_a = UserFactory(username="officer_dengfeng", role=Role.COUNTY, county=w.a)
+    return w
+
+
+# How a page's rows are named (the page's objects, and the export's column).
+ROW_NAMES = {
+    "villages:village_list": (lambda o: o.name, "村"),
+    "villages:household_list": (lambda o: o.head_name, "户主姓名"),
+    "villages:key_village_list": (lambda o: o.name, "村"),
+    "inspections:visit_list": (lambda o: f"{o.village.name}{o.visit_date:%m%d}", None),
+    "inspections:problem_list": (lambda o: o.description, None),
+    "inspections:experience_list": (lambda o: o.experience, None),
+}
+ALL = {
+    "villages:village_list": {"甲村", "乙村", "丙村"},
+    "villages:household_list": {"王建国", "李秀英", "张明亮", "赵建军"},
+    "villages:key_village_list": {"甲村", "丙村"},
+    "inspections:visit_list": {"甲村1008", "丙村1009", "乙村1010", "乙村1020"},
+    "inspections:problem_list": {"产业带贫不明显", "项目公示不规范", "利益联结不健全"},  # 共性问题 by default
+    "inspections:experience_list": {"光伏收益设公益岗位", "合作社带动增收", "三变改革激活资源"},
+}
+
+# (page, filter) → (query, the rows that must remain). `w` is the world: ids are looked up at run time.
+CASES = {
+    ("villages:village_list", "q"): (lambda w: {"q": "登封 甲"}, {"甲村"}),
+    ("villages:village_list", "county"): (lambda w: {"county": w.a.pk}, {"甲村", "乙村"}),
+    ("villages:village_list", "township"): (lambda w: {"township": w.ta2.pk}, {"乙村"}),
+    ("villages:village_list", "is_poor_village"): (lambda w: {"is_poor_village": "false"}, {"乙村"}),
+    ("villages:village_list", "exit_status"): (lambda w: {"exit_status": "exited"}, {"乙村"}),
+    ("villages:village_list", "stars"): (lambda w: {"stars": 3}, {"甲村"}),
+    ("villages:village_list", "category"): (lambda w: {"category": 8}, {"甲村", "丙村"}),
+    ("villages:household_list", "q"): (lambda w: {"q": "告成"}, {"张明亮"}),  # a township's name finds its households
+    ("villages:household_list", "county"): (lambda w: {"county": w.b.pk}, {"赵建军"}),
+    ("villages:household_list", "township"): (lambda w: {"township": w.ta1.pk}, {"王建国", "李秀英"}),
+    ("villages:household_list", "status"): (lambda w: {"status": "exited"}, {"李秀英"}),
+    ("villages:household_list", "village"): (lambda w: {"village": w.v["乙村"].pk}, {"张明亮"}),
+    ("villages:key_village_list", "county"): (lambda w: {"county": w.b.pk}, {"丙村"}),
+    ("villages:key_village_list", "stars"): (lambda w: {"stars": 1}, {"丙村"}),
+    ("villages:key_village_list", "category"): (lambda w: {"category": 1}, {"甲村"}),
+    ("inspections:visit_list", "q"): (lambda w: {"q": "巩义"}, {"丙村1009"}),
+    ("inspections:visit_list", "campaign"): (lambda w: {"campaign": w.camp2.pk}, {"乙村1010"}),
+    ("inspections:visit_list", "team"): (lambda w: {"team": w.team2.pk}, {"丙村1009"}),
+    ("inspections:visit_list", "county"): (lambda w: {"county": w.a.pk}, {"甲村1008", "乙村1010", "乙村1020"}),
+    ("inspections:visit_list", "date_from"): (lambda w: {"date_from": "2018-10-09"}, {"丙村1009", "乙村1010", "乙村1020"}),
+    ("inspections:visit_list", "date_to"): (lambda w: {"date_to": "2018-10-08"}, {"甲村1008"}),
+    ("inspections:visit_list", "status"): (lambda w: {"status": "draft"}, {"乙村1020"}),
+    ("inspections:problem_list", "q"): (lambda w: {"q": "公示"}, {"项目公示不规范"}),
+    ("inspections:problem_list", "kind"): (lambda w: {"kind": "individual"}, {"档案缺页"}),
+    ("inspections:problem_list", "category"): (lambda w: {"category": 9}, {"产业带贫不明显", "利益联结不健全"}),
+    ("inspections:problem_list", "campaign"): (lambda w: {"campaign": w.camp1.pk}, {"产业带贫不明显", "项目公示不规范"}),
+    ("inspections:problem_list", "county"): (lambda w: {"county": w.b.pk}, {"项目公示不规范"}),
+    ("inspections:experience_list", "q"): (lambda w: {"q": "合作社"}, {"合作社带动增收"}),
+    ("inspections:experience_list", "promoted"): (lambda w: {"promoted": "true"}, {"光伏收益设公益岗位"}),
+    ("inspections:experience_list", "campaign"): (lambda w: {"campaign": w.camp1.pk}, {"光伏收益设公益岗位", "合作社带动增收"}),
+    ("inspections:experience_list", "county"): (lambda w: {"county": w.b.pk}, {"合作社带动增收"}),
+}
+
+
+def _pages():
+    get_resolver().url_patterns  # noqa: B018 — load every urls.py, which registers its list pages
+    return sorted(LIST_PAGES)
+
+
+def test_every_filter_has_a_case():
+    missing = [
+        (page, name) for page in _pages() for name in LIST_PAGES[page].filterset.base_filters
+        if (page, name) not in CASES
+    ]
+    assert not missing, f"filters without a case in CASES: {missing}"
+    assert set(_pages()) <= set(ROW_NAMES), "every registered list page needs its row names in ROW_NAMES"
+
+
+def _rows_of_page(client, page, query):
+    response = client.get(reverse(page), {**query, "per_page": 100})
+    assert response.status_code == 200
+    name, _ = ROW_NAMES[page]
+    return {name(o) for o in response.context["page"].paginator.object_list}
+
+
+def _rows_of_export(client, page, query):
+    listing = LIST_PAGES[page]
+    _, column = ROW_NAMES[page]
+    response = client.get(reverse(listing.export), query)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    index = list(rows[0]).index(column)
+    return {r[index] for r in rows[1:]}
+
+
+@pytest.mark.parametrize("url_name", sorted(ROW_NAMES))
+def test_each_filter_drops_the_rows_it_must(client, world, url_name):
+    """One page at a time (the world is built once per page): each filter alone, on the page and its export."""
+    page, listing = url_name, LIST_PAGES[url_name]
+    client.force_login(world.city_user)
+    assert _rows_of_page(client, page, {}) == ALL[page]
+    for (case_page, name), (query_of, expected) in sorted(CASES.items()):
+        if case_page != page:
+            continue
+        assert expected != ALL[page], f"{name}: a case must change the rows, or it proves nothing"
+        assert _rows_of_page(client, page, query_of(world)) == expected, f"filter {name} on {page}"
+        if listing.export and ROW_NAMES[page][1]:
+            assert _rows_of_export(client, page, query_of(world)) == expected, f"filter {name} on {listing.export}"
+
+
+def _options(response, name):
+    field = response.context["filter"].form.fields[name]
+    return {str(label) for value, label in field.choices if value != ""}
+
+
+@pytest.mark.parametrize("url_name", ["villages:village_list", "villages:household_list", "villages:key_village_list",
+                                  "inspections:visit_list", "inspections:problem_list", "inspections:experience_list"])
+def test_dropdowns_list_exactly_what_the_user_may_see(client, world, url_name):
+    page = url_name
+    filters = LIST_PAGES[page].filterset.base_filters
+    client.force_login(world.city_user)
+    seen = client.get(reverse(page))
+    assert {o[-3:] for o in _options(seen, "county")} == {"登封市", "巩义市"}  # not 洛阳市's 嵩县
+    if "campaign" in filters:
+        assert _options(seen, "campaign") == {"2018年指导", "2019年指导"}
+    if "team" in filters:
+        assert {o.split()[-1] for o in _options(seen, "team")} == {"第一小组", "第二小组", "第三小组"}
+    if "township" in filters:
+        chosen = client.get(reverse(page), {"county": world.a.pk})
+        assert {o[-3:] for o in _options(chosen, "township")} == {"大冶镇", "告成镇"}
+    client.force_login(world.officer_a)
+    own = client.get(reverse(page))
+    assert {o[-3:] for o in _options(own, "county")} == {"登封市"}
+    if "township" in filters:  # one county: its townships are listed at once
+        assert {o[-3:] for o in _options(own, "township")} == {"大冶镇", "告成镇"}
+    if "team" in filters:
+        assert {o.split()[-1] for o in _options(own, "team")} == {"第一小组", "第三小组"}
+    # Another county's id typed into the URL shows nothing of it.
+    assert not _rows_of_page(client, page, {"county": world.b.pk})
