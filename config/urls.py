@@ -5,10 +5,6 @@ from django.urls import include, path
 
 from dashboard import views as dashboard_views
 
-admin.site.site_header = "扶贫督导 管理后台"
-admin.site.site_title = "扶贫督导"
-admin.site.index_title = "数据管理"
-
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -1,6 +1,7 @@
 import secrets
 from pathlib import Path
 
+import rules
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -81,7 +82,7 @@ class CampaignAdmin(admin.ModelAdmin):
     def import_view(self, request, pk):
         """Upload → preview (every error with its row) → confirm, through roster_import."""
         campaign = get_object_or_404(Campaign, pk=pk)
-        if not self.has_change_permission(request, campaign):
+        if not self.has_change_permission(request, campaign) or not rules.has_perm("rosters.import_roster", request.user, campaign):
             raise PermissionDenied
         context = {**self.admin_site.each_context(request), "campaign": campaign, "opts": self.model._meta,
                    "title": f"导入名单：{campaign.name}"}

@@ -45,13 +45,17 @@ def is_team_member(user):
 
 # --- the user and the object ----------------------------------------------------------------------
 
-def _county_id(obj):
-    for attr in ("county_id", "village_county_id"):
-        value = getattr(obj, attr, None)
-        if value is not None:
-            return value
+def _county_ids(obj):
+    """The counties an object lies in: its own, its village's, or those a team covers."""
+    if getattr(obj, "county_id", None) is not None:
+        return [obj.county_id]
     village = getattr(obj, "village", None)
-    return getattr(village, "county_id", None)
+    if getattr(village, "county_id", None) is not None:
+        return [village.county_id]
+    coverage = getattr(obj, "coverage", None)  # a team (rosters.Team)
+    if coverage is not None:
+        return list(coverage.values_list("county_id", flat=True))
+    return []
 
 
 @rules.predicate
@@ -62,7 +66,7 @@ def in_scope(user, obj):
     from villages.scoping import visible_county_ids
 
     ids = visible_county_ids(user)
-    return ids is None or ids.filter(pk=_county_id(obj)).exists()
+    return ids is None or ids.filter(pk__in=_county_ids(obj)).exists()
 
 
 @rules.predicate
@@ -115,7 +119,7 @@ MATRIX = (
     Permission("villages.edit_thresholds", "修改重点村评定标准", "年度标准",
                is_office, "市扶贫办、管理员"),
     Permission("inspections.record_visit", "填写指导登记表", "指导小组（分包该县的）",
-               is_city_office | is_county_officer | is_admin | (is_team_member & (no_object | member_of_the_team)),
+               (is_office | is_county_officer | (is_team_member & (no_object | member_of_the_team))) & in_scope,
                "市扶贫办、县扶贫办（本县）、该指导小组成员、管理员"),
     Permission("inspections.edit_draft", "修改、提交草稿", "指导登记表（草稿）",
                ~is_submitted & in_scope & (filled_the_form | member_of_the_team | is_office),
