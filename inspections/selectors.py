@@ -51,6 +51,19 @@ def form_counties(*, user, campaign):
     return County.objects.filter(pk__in=_coverage(user, campaign).values("county_id")).order_by("name")
 
 
+def visit_prefill(village):
+    """What the system already knows of the village, for the form (SPEC: a fact is typed once)."""
+    from villages.selectors import village_population_summary, village_rating_summary
+
+    figures = village_population_summary(village)
+    return {
+        "categories": village_rating_summary(village)["categories"],
+        **{name: figures[name] for name in (
+            "rural_population", "poor_households", "poor_population", "exited_households", "marginal_households",
+        )},
+    }
+
+
 def visit_list(*, user):
     return (
         GuidanceVisit.objects.visible_to(user)

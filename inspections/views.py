@@ -11,7 +11,6 @@ from villages.excel import xlsx_response
 from villages.listing import list_context, safe_next
 from villages.models import Category, Village
 from villages.scoping import get_visible_or_404
-from villages.selectors import village_population_summary, village_rating_summary
 
 from . import services
 from .choices import GUIDANCE_ITEMS, PRINT_COPIES, PROBLEM_CATEGORY_CHOICES, ProblemKind
@@ -26,6 +25,7 @@ from .selectors import (
     problem_list,
     visit_detail_queryset,
     visit_list,
+    visit_prefill,
     weekly_quota,
 )
 
@@ -40,19 +40,6 @@ SIMPLE_FIELDS = (
 def _require_recorder(user):
     if not services.may_record_visits(user):
         raise PermissionDenied("您的账号不能填写指导登记表。")
-
-
-def _village_prefill(village):
-    """What the system already knows of the village (SPEC: a fact is typed once)."""
-    figures = village_population_summary(village)
-    return {
-        "categories": village_rating_summary(village)["categories"],
-        "rural_population": figures["rural_population"],
-        "poor_households": figures["poor_households"],
-        "poor_population": figures["poor_population"],
-        "exited_households": figures["exited_households"],
-        "marginal_households": figures["marginal_households"],
-    }
 
 
 def _initial_from_visit(visit):
@@ -85,7 +72,7 @@ def _refresh(request, visit, correcting):
         if trigger == "village" and village_id and str(village_id).isdigit():
             village = Village.objects.visible_to(request.user).filter(pk=village_id).first()
             if village is not None:
-                initial.update(_village_prefill(village))
+                initial.update(visit_prefill(village))
     form = VisitForm(initial=initial, user=request.user, correcting=correcting)
     return render(request, "inspections/_visit_refresh.html", {"form": form, "visit": visit})
 
@@ -148,7 +135,7 @@ def _visit_form_page(request, visit=None):
                        if village_id.isdigit() else None)
             if village is not None:
                 initial.update(county=village.county_id, township=village.township_id, village=village.pk,
-                               **_village_prefill(village))
+                               **visit_prefill(village))
             problems = ProblemFormSet(prefix="problems")
             checklist = ChecklistFormSet(prefix="checklist", initial=checklist_initial())
         form = VisitForm(initial=initial, user=request.user, correcting=correcting)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from inspections.models import GuidanceVisit, VisitCorrection
+from inspections.models import GuidanceVisit, Problem, VisitCorrection
 from tests.factories import VillageFactory
 
 DAY = datetime.date(2018, 10, 23)
@@ -257,19 +257,33 @@ def test_admin_lists_visits_read_only_and_records_exceptions_through_the_service
     assert exception.granted_by == admin_user and exception.county == villages_a[0].county
 
 
-def test_demo_visits_follow_the_campaign_rules(villages_a, team_a, leader_a, member_a, city_user):
+def test_demo_visits_look_like_real_use(villages_a, team_a, leader_a, member_a):
+    """Registered by the group's leader, on working days, with the figures the form would prefill."""
     from django.core.management import call_command
     from django.db.models import Count
 
+    from reminders.calendar import is_working_day
     from tests.factories import VillageFactory
+    from villages.models import StarRating
 
     VillageFactory.create_batch(20, township=villages_a[0].township)
-    call_command("generate_demo_visits", user=city_user.username)
+    StarRating.objects.create(village=villages_a[3], year=2018, categories=[1, 2, 8], category_count=3, stars=3)
+    StarRating.objects.create(village=villages_a[0], year=2018, categories=[1, 2], category_count=2, stars=2)
+    call_command("generate_demo_visits")
     visits = GuidanceVisit.objects.all()
     assert visits.count() > 5 and all(v.is_submitted for v in visits)
+    assert {v.created_by for v in visits} == {leader_a}
+    assert all(is_working_day(v.visit_date) for v in visits)
     assert max(visits.values("team", "visit_date").annotate(n=Count("pk")).values_list("n", flat=True)) <= 2
     assert visits.values("village").distinct().count() == visits.count()
-    call_command("generate_demo_visits", user=city_user.username)  # idempotent
+    # The 3-star village is visited first, with its categories; figures come from its households.
+    first = visits.order_by("visit_date", "pk").first()
+    assert first.village == villages_a[3] and first.categories == [1, 2, 8]
+    second = visits.get(village=villages_a[0])  # the 2-star village next: 3 poor households of 4 people
+    assert (second.poor_population, second.poor_households, second.categories) == (12, 3, [1, 2])
+    kinds = set(Problem.objects.filter(visit__in=visits).values_list("kind", flat=True))
+    assert kinds == {"individual", "common"}
+    call_command("generate_demo_visits")  # idempotent
     assert GuidanceVisit.objects.count() == visits.count()
 
 
