@@ -30,6 +30,9 @@ class ScopedFilterSet(django_filters.FilterSet):
             self.filters["township"].queryset = townships
 
 
+# 2 to 12 digits: a division code or the code of a province, city, county or township above the village.
+CODE_QUERY = re.compile(r"\d{2,12}")
+
 CATEGORY_CHOICES = [(n, f"第{n}类") for n in range(1, 9)]
 
 
@@ -42,7 +45,7 @@ def filter_by_category(queryset, name, value):
 
 
 class VillageFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "村名或路径，如 登封市大冶镇大营村"}))
+    q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "村名、路径或区划代码，如 登封市大冶镇大营村、410185"}))
     county = django_filters.ModelChoiceFilter(label="县（市、区）", queryset=County.objects.none(), empty_label="全部")
     township = django_filters.ModelChoiceFilter(label="乡（镇）", queryset=Township.objects.none(), empty_label="全部")
     is_poor_village = django_filters.BooleanFilter(
@@ -68,6 +71,9 @@ class VillageFilterSet(ScopedFilterSet):
         value = value.strip()
         if not value:
             return queryset
+        if CODE_QUERY.fullmatch(value):
+            # A statistical division code or its prefix (410185 = 登封市): the code's digits, not a name.
+            return queryset.filter(code__startswith=value)
         # By name or by full path: "大营", "登封市大冶镇大营村", "登封市 大营村", "登封市/大冶镇/大营村".
         from django.db.models import CharField
         from django.db.models.functions import Concat
@@ -86,7 +92,7 @@ class VillageFilterSet(ScopedFilterSet):
 
 
 class HouseholdFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "户主姓名或村名"}))
+    q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "户主姓名、村名或村的区划代码"}))
     county = django_filters.ModelChoiceFilter(
         label="县（市、区）", field_name="village__county", queryset=County.objects.none(), empty_label="全部"
     )
@@ -101,6 +107,8 @@ class HouseholdFilterSet(ScopedFilterSet):
         value = value.strip()
         if not value:
             return queryset
+        if CODE_QUERY.fullmatch(value):
+            return queryset.filter(village__code__startswith=value)
         return queryset.filter(Q(head_name__contains=value) | Q(village__name__contains=value))
 
 

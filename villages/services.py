@@ -326,6 +326,7 @@ class _Places:
             (county_id, name): pk for pk, county_id, name in Township.objects.values_list("pk", "county_id", "name")
         }
         self._cache = {}
+        self.by_code = {}
 
     def county(self, row):
         """(county id, None) or (None, the reason, to follow "第N行")."""
@@ -358,6 +359,29 @@ class _Places:
                               "（导入不会新建乡（镇），请先在管理后台添加）。")
             self._cache[key] = (county_id, township_id, reason)
         return self._cache[key]
+
+    def load_codes(self, codes):
+        """Read the villages of the division codes the file names (a few queries, whatever its size)."""
+        self.by_code = {}
+        codes = sorted({c for c in codes if c})
+        for start in range(0, len(codes), 2000):
+            for pk, code, county_id, township_id, name in Village.objects.filter(
+                code__in=codes[start:start + 2000]
+            ).values_list("pk", "code", "county_id", "township_id", "name"):
+                self.by_code.setdefault(code, []).append((pk, county_id, township_id, name))
+
+    def village_by_code(self, code, header):
+        """((village id, county id, township id, name), None), or (None, None) when no village has the
+        code, or (None, the reason) when it is not the user's or names two villages."""
+        found = self.by_code.get(code, [])
+        if not found:
+            return None, None
+        if len(found) > 1:
+            return None, f"“{header}”列：代码 {code} 对应多个村，请改用市、县、乡、村名称。"
+        village = found[0]
+        if self.visible is not None and village[1] not in self.visible:
+            return None, f"“{header}”列：代码 {code} 的村不在您的管辖范围内，不能导入。"
+        return village, None
 
 
 @dataclass
@@ -418,7 +442,25 @@ def village_import(*, acting_user, file, dry_run=False) -> ImportResult:
         fields.append("exit_year")
     township_ids = set()
     located = []
+    places.load_codes(row.get("code") for row in read.rows)
     for row in read.rows:
+        if row.get("code"):
+            # A village already carrying the code is that village, wherever the path columns point.
+            village, reason = places.village_by_code(row["code"], "统计用区划代码")
+            if village is not None and row.get("name") and row["name"] != village[3]:
+                reason = f"“村”列：“{row['name']}”与统计用区划代码 {row['code']} 的村（{village[3]}）不符。"
+            if reason:
+                result.errors.append(f"第{row['_row']}行{reason}")
+                continue
+            if village is not None:
+                row["name"] = village[3]
+                located.append((row, village[1], village[2]))
+                township_ids.add(village[2])
+                continue
+            if not (row.get("county") and row.get("township") and row.get("name")):
+                result.errors.append(f"第{row['_row']}行“统计用区划代码”列：系统中没有代码为 {row['code']} 的村；"
+                                     "新建村请填写县（市、区）、乡（镇）和村名。")
+                continue
         county_id, township_id, reason = places.township(row)
         if reason:
             result.errors.append(f"第{row['_row']}行{reason}")
@@ -539,12 +581,21 @@ def household_import(*, acting_user, file, dry_run=False) -> ImportResult:
     visible_villages = set(villages.values())
     to_create, to_update = [], []  # (village id, row); (pk, village id, values, previous village id)
     errors = result.errors
+    places.load_codes(row.get("village_code") for row in read.rows)
     for row in read.rows:
-        _, township_id, reason = places.township(row)
-        if reason:
-            errors.append(f"第{row['_row']}行{reason}")
-            continue
-        village_id = villages.get((township_id, row["village"]))
+        if row.get("village_code"):
+            # The village's code names it; the path columns of the row are not needed.
+            village, reason = places.village_by_code(row["village_code"], "村代码")
+            if reason or village is None:
+                errors.append(f"第{row['_row']}行" + (reason or f"“村代码”列：系统中没有代码为 {row['village_code']} 的村。"))
+                continue
+            village_id = village[0]
+        else:
+            _, township_id, reason = places.township(row)
+            if reason:
+                errors.append(f"第{row['_row']}行{reason}")
+                continue
+            village_id = villages.get((township_id, row["village"]))
         if village_id is None:
             errors.append(f"第{row['_row']}行“村”列：{row['county']}{row['township']}没有“{row['village']}”"
                           "（请先导入村，或核对村名）。")
@@ -691,14 +742,15 @@ DIVISIONS_REASON = "统计用区划代码导入"
 
 @transaction.atomic
 def divisions_import(*, acting_user=None, source, province, city=None, include_communities=False,
-                     dry_run=False, create=True, progress=None) -> DivisionImportResult:
+                     dry_run=False, create=True, village_facts=None, progress=None) -> DivisionImportResult:
     """Load or update places with their codes from the division table (统计用区划代码).
 
     `source` is a folder, zip or npm package of the table (villages.divisions), or a
     DivisionTable already read. A stored place is matched by its code, else by its
     parent and name (the name officers use, or the table's); a matched place keeps
     its name and gains the code and the official name. With create=False only
-    stored places are matched (load_seed). All or nothing: a bad table raises
+    stored places are matched (load_seed); village_facts(division) may give the other
+    fields of a new village (the demo's). All or nothing: a bad table raises
     ValidationError and nothing is written; dry_run checks and counts only.
     """
     from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -791,7 +843,8 @@ def divisions_import(*, acting_user=None, source, province, city=None, include_c
         if new:
             objs = []
             for parent_key, name, d in new:
-                obj = model(name=name, code=d.code, official_name=d.official_name)
+                extra = village_facts(d) if village_facts and model is Village else {}
+                obj = model(name=name, code=d.code, official_name=d.official_name, **extra)
                 if parent_attname:
                     setattr(obj, parent_attname, parent_key)
                 objs.append(obj)
