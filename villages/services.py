@@ -748,7 +748,8 @@ def divisions_import(*, acting_user=None, source, province, city=None, include_c
     `source` is a folder, zip or npm package of the table (villages.divisions), or a
     DivisionTable already read. A stored place is matched by its code, else by its
     parent and name (the name officers use, or the table's); a matched place keeps
-    its name and gains the code and the official name. With create=False only
+    its name and gains the code and the official name (a place matched by its code
+    stays where it is stored: the import never moves or renames a place). With create=False only
     stored places are matched (load_seed); village_facts(division) may give the other
     fields of a new village (the demo's). All or nothing: a bad table raises
     ValidationError and nothing is written; dry_run checks and counts only.
