@@ -63,10 +63,11 @@ def in_scope(user, obj):
     """The object lies in a county the user may see (the 404 rule, asked again by services)."""
     if obj is None:
         return True
+    from villages.models import County
     from villages.scoping import visible_county_ids
 
-    ids = visible_county_ids(user)
-    return ids is None or ids.filter(pk__in=_county_ids(obj)).exists()
+    ids = visible_county_ids(user)  # a subquery of county ids (its own pk is not always the county's)
+    return ids is None or County.objects.filter(pk__in=_county_ids(obj)).filter(pk__in=ids).exists()
 
 
 @rules.predicate

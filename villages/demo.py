@@ -1,8 +1,12 @@
-"""A realistic synthetic city (or province) for demonstration and benchmarks.
+"""Demo data on the real places of the official division table, with synthetic households.
 
-Names are visibly synthetic (示例01镇 / 示例001村), ID numbers carry a valid check digit but
-a district code (410199) that no real county has. Everything is written with
-bulk inserts in batches, so memory stays flat at the province scale.
+The places are those of the shipped extract of 统计用区划代码 (fixtures/divisions): 郑州市 and
+河源市 at city scale, all of 河南省 (and 河源市) at province scale — uneven county sizes and
+names that repeat across counties, as in life. They are loaded through divisions_import, like
+any import, and stay when the demo is reset. The households and people are synthetic and
+visibly so: ID numbers carry a valid check digit but a district code (410199) that no real
+county has. Everything is written with bulk inserts in batches, so memory stays flat at the
+province scale.
 """
 
 import datetime
@@ -12,13 +16,14 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from .choices import ExitStatus, HouseholdStatus
-from .models import City, County, Household, Province, Township, Village
+from .divisions import EXTRACT_DIR, DivisionTable, read_table_cached
+from .models import City, County, Household, Township, Village
 from .validators import id_number_checksum
 
-DEMO_PREFIX = "示例"
+LEGACY_PREFIX = "示例"  # the synthetic places of earlier versions, removed on reset
 ID_PREFIX = "410199"  # no real county has this code: visibly synthetic
+DEMO_REASON = "演示数据"
 
-ZHENGZHOU_COUNTIES = ["登封市", "巩义市", "新密市", "荥阳市", "新郑市", "中牟县", "航空港区"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 GIVEN = "建国建军国强志强海军秀英桂英玉兰春花金凤丽娟明亮德胜永福长山红梅秀兰文华宏伟卫东新民振华保国玉珍淑芬"
 MEASURES = [
@@ -29,18 +34,16 @@ MEASURES = [
 
 @dataclass(frozen=True)
 class Scale:
-    cities: int
-    counties_per_city: int
-    townships_per_county: int
-    villages_per_township: int
+    parts: tuple  # (province code, city code or None) of the extract
     households_per_village: int
 
 
 SCALES = {
-    # SPEC §12, the small case: ~10 counties, ~1,500 villages, ~60,000 households.
-    "city": Scale(cities=1, counties_per_city=10, townships_per_county=15, villages_per_township=10, households_per_village=40),
-    # SPEC §12: ~18 cities, ~160 counties, ~2,400 townships, ~48,000 villages, ~2,000,000 households.
-    "province": Scale(cities=18, counties_per_city=9, townships_per_county=15, villages_per_township=20, households_per_village=42),
+    # SPEC §12, the small case: 郑州市 (ZZ) and 河源市 (HY), ~3,400 villages, ~60,000 households.
+    "city": Scale(parts=(("41", "4101"), ("44", "4416")), households_per_village=18),
+    # SPEC §12: 河南省's 18 cities, 181 counties, 2,586 townships, 44,502 villages (and 河源市),
+    # ~1,900,000 households.
+    "province": Scale(parts=(("41", None), ("44", "4416")), households_per_village=42),
 }
 
 
@@ -51,82 +54,89 @@ def id_number(index: int) -> str:
 
 
 def demo_exists() -> bool:
-    return Township.objects.filter(name__startswith=DEMO_PREFIX).exists()
+    return (Household.objects.filter(head_id_number__startswith=ID_PREFIX).exists()
+            or Township.objects.filter(name__startswith=LEGACY_PREFIX).exists())
 
 
 @transaction.atomic
 def demo_reset():
-    """Remove everything the generator made (and nothing else)."""
-    townships = Township.objects.filter(name__startswith=DEMO_PREFIX)
+    """Remove the synthetic households (and the synthetic places of earlier versions).
+    The real places stay: they are the division table's, as an import would load them."""
+    Household.objects.filter(head_id_number__startswith=ID_PREFIX).delete()
+    townships = Township.objects.filter(name__startswith=LEGACY_PREFIX)
     Household.objects.filter(village__township__in=townships).delete()
     Village.objects.filter(township__in=townships).delete()
     townships.delete()
-    County.objects.filter(name__startswith=DEMO_PREFIX).delete()
-    City.objects.filter(name__startswith=DEMO_PREFIX).delete()
+    County.objects.filter(name__startswith=LEGACY_PREFIX).delete()
+    City.objects.filter(name__startswith=LEGACY_PREFIX).delete()
 
 
-def _counties(scale_name: str, scale: Scale, limit_counties=None):
-    province = Province.objects.get(name="河南省")
-    counties = []
-    if scale_name == "city":
-        city = City.objects.get(province=province, name="郑州市")
-        counties = [County.objects.get(city=city, name=n) for n in ZHENGZHOU_COUNTIES]
-        for i in range(len(counties), scale.counties_per_city):
-            county, _ = County.objects.get_or_create(city=city, name=f"{DEMO_PREFIX}{i + 1:02d}县")
-            counties.append(county)
-    else:
-        for c in range(scale.cities):
-            city, _ = City.objects.get_or_create(province=province, name=f"{DEMO_PREFIX}{c + 1:02d}市")
-            for k in range(scale.counties_per_city):
-                county, _ = County.objects.get_or_create(city=city, name=f"{DEMO_PREFIX}{c + 1:02d}市{k + 1:02d}县")
-                counties.append(county)
-    return counties[:limit_counties] if limit_counties else counties
+def _subset(table, *, counties=None, townships=None, villages=None):
+    """The first N counties (per city), townships (per county) and villages (per township), in code order."""
+    out = DivisionTable(levels=[list(table.levels[0]), list(table.levels[1]), [], [], []])
+    if counties is None and townships is None and villages is None:
+        return table
+    # With a limit, take places that have villages (a 街道 may hold only residents' committees).
+    has_villages = {d.parent for d in table.levels[4]}
+    has_villages |= {d.parent for d in table.levels[3] if d.code in has_villages}
+    for level, limit in ((2, counties), (3, townships), (4, villages)):
+        kept_parents = {d.code for d in out.levels[level - 1]}
+        per_parent = {}
+        for d in table.levels[level]:
+            if level < 4 and d.code not in has_villages:
+                continue
+            if d.parent in kept_parents and (limit is None or per_parent.get(d.parent, 0) < limit):
+                per_parent[d.parent] = per_parent.get(d.parent, 0) + 1
+                out.levels[level].append(d)
+    return out
+
+
+def _village_facts(seed):
+    """Facts of a new demo village, drawn from (seed, code) so that they do not depend on the order."""
+    def facts(division):
+        rng = random.Random(f"{seed}:{division.code}")
+        is_poor = rng.random() < 0.3
+        exited = is_poor and rng.random() < 0.7
+        return dict(
+            is_poor_village=is_poor,
+            exit_status=ExitStatus.EXITED if exited else ExitStatus.NOT_EXITED,
+            exit_year=rng.choice([2016, 2017, 2018, 2019]) if exited else None,
+            rural_population=rng.randint(600, 3200),
+            distance_to_county_km=round(rng.uniform(2, 75), 1),
+            is_weak_party_org=rng.random() < 0.05,
+            petition_count=rng.choices([0, 1, 2, 3, 5, 8], [60, 15, 10, 7, 5, 3])[0],
+            negative_report_count=rng.choices([0, 1, 2, 4], [80, 12, 5, 3])[0],
+        )
+    return facts
 
 
 def generate(*, scale_name="city", seed=2018, limit_counties=None, villages_per_township=None,
              households_per_village=None, townships_per_county=None, batch_size=5000, progress=None):
-    """Generate the demo data; returns counts. Households are streamed in batches."""
+    """Load the scale's real places and generate households; returns counts."""
+    from .services import divisions_import
+
     scale = SCALES[scale_name]
-    rng = random.Random(seed)
-    townships_n = townships_per_county or scale.townships_per_county
-    villages_n = villages_per_township or scale.villages_per_township
     households_n = households_per_village or scale.households_per_village
-    counties = _counties(scale_name, scale, limit_counties)
-
-    townships = [
-        Township(county=county, name=f"{DEMO_PREFIX}{t + 1:02d}镇")
-        for county in counties for t in range(townships_n)
+    facts = _village_facts(seed)
+    township_codes, village_codes, county_codes, new_places = set(), set(), set(), 0
+    for province, city in scale.parts:
+        table = _subset(read_table_cached(EXTRACT_DIR, province=province, city=city),
+                        counties=limit_counties, townships=townships_per_county, villages=villages_per_township)
+        result = divisions_import(source=table, province=province, city=city, village_facts=facts)
+        new_places += sum(result.new.values())
+        county_codes |= {d.code for d in table.levels[2]}
+        township_codes |= {d.code for d in table.levels[3]}
+        village_codes |= {d.code for d in table.levels[4]}
+    # The villages of the chosen places, and the seed's villages there the table lacks (no code).
+    villages = [
+        pk for pk, code in Village.objects.filter(township__code__in=township_codes)
+        .order_by("code", "pk").values_list("pk", "code").iterator(chunk_size=5000)
+        if code in village_codes or not code
     ]
-    Township.objects.bulk_create(townships, batch_size=batch_size)
-    townships = list(Township.objects.filter(county__in=counties, name__startswith=DEMO_PREFIX).select_related("county"))
-
-    villages = []
-    for township in townships:
-        for v in range(villages_n):
-            is_poor = rng.random() < 0.3
-            exited = is_poor and rng.random() < 0.7
-            villages.append(Village(
-                township=township, county_id=township.county_id,
-                name=f"{DEMO_PREFIX}{v + 1:03d}村",
-                is_poor_village=is_poor,
-                exit_status=ExitStatus.EXITED if exited else ExitStatus.NOT_EXITED,
-                exit_year=rng.choice([2016, 2017, 2018, 2019]) if exited else None,
-                rural_population=rng.randint(600, 3200),
-                distance_to_county_km=round(rng.uniform(2, 75), 1),
-                is_weak_party_org=rng.random() < 0.05,
-                petition_count=rng.choices([0, 1, 2, 3, 5, 8], [60, 15, 10, 7, 5, 3])[0],
-                negative_report_count=rng.choices([0, 1, 2, 4], [80, 12, 5, 3])[0],
-            ))
-    Village.objects.bulk_create(villages, batch_size=batch_size)
-    village_ids = list(
-        Village.objects.filter(township__in=townships).order_by("pk").values_list("pk", flat=True)
-    )
-
-    start_index = Household.objects.filter(head_id_number__startswith=ID_PREFIX).count()
-    index = start_index
-    batch = []
-    total = 0
-    for village_id in village_ids:
+    rng = random.Random(seed)
+    index = Household.objects.filter(head_id_number__startswith=ID_PREFIX).count()
+    batch, total = [], 0
+    for village_id in villages:
         for _ in range(max(1, int(rng.gauss(households_n, households_n / 4)))):
             batch.append(_household(rng, village_id, index))
             index += 1
@@ -139,7 +149,8 @@ def generate(*, scale_name="city", seed=2018, limit_counties=None, villages_per_
     if batch:
         Household.objects.bulk_create(batch)
         total += len(batch)
-    return {"counties": len(counties), "townships": len(townships), "villages": len(village_ids), "households": total}
+    return {"counties": len(county_codes), "townships": len(township_codes), "villages": len(villages),
+            "households": total, "new_places": new_places}
 
 
 def _household(rng, village_id, index):

@@ -55,6 +55,9 @@ class ScopedFilterSet(django_filters.FilterSet):
         return {"county": counties, "township": townships}
 
 
+# 2 to 12 digits: a division code or the code of a province, city, county or township above the village.
+CODE_QUERY = re.compile(r"\d{2,12}")
+
 CATEGORY_CHOICES = [(n, f"第{n}类") for n in range(1, 9)]
 
 
@@ -67,7 +70,7 @@ def filter_by_category(queryset, name, value):
 
 
 class VillageFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "村名或路径，如 登封市大冶镇大营村"}))
+    q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "村名、路径或区划代码，如 登封市大冶镇大营村、410185"}))
     county = django_filters.ModelChoiceFilter(label="县（市、区）", queryset=County.objects.none(), empty_label="全部")
     township = django_filters.ModelChoiceFilter(label="乡（镇）", queryset=Township.objects.none(), empty_label="全部")
     is_poor_village = django_filters.BooleanFilter(
@@ -93,6 +96,9 @@ class VillageFilterSet(ScopedFilterSet):
         value = value.strip()
         if not value:
             return queryset
+        if CODE_QUERY.fullmatch(value):
+            # A statistical division code or its prefix (410185 = 登封市): the code's digits, not a name.
+            return queryset.filter(code__startswith=value)
         # By name or by full path: "大营", "登封市大冶镇大营村", "登封市 大营村", "登封市/大冶镇/大营村".
         from django.db.models import CharField
         from django.db.models.functions import Concat
@@ -111,7 +117,7 @@ class VillageFilterSet(ScopedFilterSet):
 
 
 class HouseholdFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "户主姓名，或村、乡（镇）、县名"}))
+    q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "户主姓名，村、乡（镇）、县名，或村的区划代码"}))
     county = django_filters.ModelChoiceFilter(
         label="县（市、区）", field_name="village__county", queryset=County.objects.none(), empty_label="全部"
     )
@@ -126,8 +132,12 @@ class HouseholdFilterSet(ScopedFilterSet):
         fields = ["q", "county", "township", "status", "village"]
 
     def search(self, queryset, name, value):
-        """By head of household, or by village, township or county name; several words must all match."""
-        for part in (p for p in re.split(r"[\s/／、,，]+", value.strip()) if p):
+        """By head of household, or by village, township or county name (several words must all match),
+        or by a village's division code or a prefix of one."""
+        value = value.strip()
+        if CODE_QUERY.fullmatch(value):
+            return queryset.filter(village__code__startswith=value)
+        for part in (p for p in re.split(r"[\s/／、,，]+", value) if p):
             queryset = queryset.filter(
                 Q(head_name__contains=part) | Q(village__name__contains=part)
                 | Q(village__township__name__contains=part) | Q(village__county__name__contains=part)

@@ -46,7 +46,8 @@ def _place_columns(*, city_required=False):
 VILLAGE_COLUMNS = [
     *_place_columns(),
     Column("村", "name", "name", True, "村名；同一乡（镇）内不重复"),
-    Column("统计用区划代码", "code", "code", help="12位数字，可不填"),
+    Column("统计用区划代码", "code", "code",
+           help="12位数字，可不填；填了已有村的代码时，可不填市、县、乡（按代码找到该村）"),
     Column("村类型", "is_poor_village", "village_kind", help="贫困村 或 面上村"),
     Column("出列状态", "exit_status", "exit_status", help="未出列 或 已出列"),
     Column("出列年份", "exit_year", "year", help="已出列的村必填，如 2018"),
@@ -60,6 +61,7 @@ VILLAGE_COLUMNS = [
 HOUSEHOLD_COLUMNS = [
     *_place_columns(),
     Column("村", "village", "place", True, "须为该乡（镇）已有的村；空白沿用上一行"),
+    Column("村代码", "village_code", "code", help="村的12位统计用区划代码；填了可不填市、县、乡、村"),
     Column("户主姓名", "head_name", "text", True),
     Column("户主身份证号", "head_id_number", "id", True, "18位，按身份证号匹配已有贫困户"),
     Column("联系电话", "head_phone", "phone", help="11位手机号或带区号的固定电话"),
@@ -226,6 +228,10 @@ class FirstSheet:
             yield number, (*pad, *(None if v == "" else v for v in values))
 
 
+# A row may name its village by its division code instead of its path (市/县/乡/村).
+CODE_INSTEAD_OF_PATH = {"code": ("county", "township", "name"), "village_code": ("county", "township", "village")}
+
+
 def read_sheet(file, columns, *, what) -> SheetRows:
     """Check the upload, match the header row, and convert every row (see the module docstring)."""
     check_upload(file)
@@ -303,7 +309,9 @@ def _read_rows(rows, columns, what, out):
         else:
             by_index[i] = column
             seen.add(column.field)
-    missing = [c.header for c in columns if c.required and c.field not in seen]
+    # With a code column, the path columns may be left out, or blank on the rows that have a code.
+    optional = {f for code, path in CODE_INSTEAD_OF_PATH.items() if code in seen for f in path}
+    missing = [c.header for c in columns if c.required and c.field not in seen and c.field not in optional]
     if missing:
         out.error(f"缺少必需的列：{'、'.join(missing)}。")
     if unknown:
@@ -313,9 +321,11 @@ def _read_rows(rows, columns, what, out):
     out.fields = seen
     # One pass, one tuple per column: (cell index, field, converter, inherits from above, required, column).
     plan = [
-        (i, c.field, _converter(c.kind), c.kind == "place", c.required, c)
+        (i, c.field, _converter(c.kind), c.kind == "place", c.required and c.field not in optional, c)
         for i, c in sorted(by_index.items())
     ]
+    code_field = next((code for code in CODE_INSTEAD_OF_PATH if code in seen), None)
+    path_headers = {c.field: c.header for c in columns}
     width = max(by_index) + 1
     above = {}
     for r, values in rows:
@@ -341,6 +351,12 @@ def _read_rows(rows, columns, what, out):
                 out.error(f"第{r}行“{column.header}”列：不能为空。")
                 ok = False
             row[name] = value
+        if ok and code_field and not row.get(code_field):
+            blank = [path_headers[f] for f in CODE_INSTEAD_OF_PATH[code_field] if not row.get(f)]
+            if blank:
+                out.error(f"第{r}行：请填写{'、'.join(f'“{h}”' for h in blank)}列，"
+                          f"或填写“{path_headers[code_field]}”列。")
+                ok = False
         if ok:
             out.rows.append(row)
     if not out.rows and not out.errors:

@@ -18,6 +18,9 @@ class Place(models.Model):
     code = models.CharField(
         "统计用区划代码", max_length=12, blank=True, help_text="12位统计用区划代码，可不填。"
     )
+    # The name in the official division table (e.g. 大青村村民委员会, 郑州航空港经济综合实验区)
+    # when it differs from the name officers use; set by import_divisions.
+    official_name = models.CharField("规范名称", max_length=64, blank=True, help_text="统计用区划代码表中的名称。")
 
     class Meta:
         abstract = True
@@ -136,7 +139,7 @@ class Village(Place):
                 violation_error_message="已出列的村必须填写出列年份。",
             ),
         ]
-        indexes = [models.Index(fields=["county", "name"])]
+        indexes = [models.Index(fields=["county", "name"]), models.Index(fields=["code"])]
 
     def save(self, *args, **kwargs):
         if self.township_id:

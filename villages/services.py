@@ -39,12 +39,19 @@ def _ensure_in_scope(*, acting_user, county_id, permission="villages.edit_villag
         raise ValidationError("无权操作其他县（市、区）的数据。", code="out_of_scope")
 
 
+# The shipped extract of the division table, and the parts of it the seed's places lie in:
+# 河南省 (HN, ZZ, SQ) and 广东省河源市 (HY).
+SEED_DIVISIONS = [("41", None), ("44", "4416")]
+
+
 @transaction.atomic
-def seed_load(*, path=SEED_FILE):
-    """Load the places and categories typed from the source documents.
+def seed_load(*, path=SEED_FILE, codes=True):
+    """Load the places and categories typed from the source documents, then give the seeded
+    places their codes from the shipped division table (only places already there: the
+    seed creates no others).
 
     Idempotent: a second run finds everything in place and creates nothing.
-    Returns the number of rows created per kind.
+    Returns the number of rows created per kind, and the code import's results.
     """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     created = {"省": 0, "市": 0, "县（市、区）": 0, "乡（镇）": 0, "村": 0, "类别": 0}
@@ -73,7 +80,14 @@ def seed_load(*, path=SEED_FILE):
     for number, label, is_computed in data["categories"]:
         _, new = Category.objects.update_or_create(number=number, defaults={"label": label, "is_computed": is_computed})
         created["类别"] += new
-    return created
+    results = []
+    if codes:
+        from .divisions import EXTRACT_DIR, read_table_cached
+
+        for province, city in SEED_DIVISIONS:
+            table = read_table_cached(EXTRACT_DIR, province=province, city=city)
+            results.append(divisions_import(source=table, province=province, city=city, create=False))
+    return created, results
 
 
 HOUSEHOLD_FIELDS = {f.name for f in Household._meta.concrete_fields} - {"id", "village"}
@@ -325,6 +339,7 @@ class _Places:
             (county_id, name): pk for pk, county_id, name in Township.objects.values_list("pk", "county_id", "name")
         }
         self._cache = {}
+        self.by_code = {}
 
     def county(self, row):
         """(county id, None) or (None, the reason, to follow "第N行")."""
@@ -357,6 +372,29 @@ class _Places:
                               "（导入不会新建乡（镇），请先在管理后台添加）。")
             self._cache[key] = (county_id, township_id, reason)
         return self._cache[key]
+
+    def load_codes(self, codes):
+        """Read the villages of the division codes the file names (a few queries, whatever its size)."""
+        self.by_code = {}
+        codes = sorted({c for c in codes if c})
+        for start in range(0, len(codes), 2000):
+            for pk, code, county_id, township_id, name in Village.objects.filter(
+                code__in=codes[start:start + 2000]
+            ).values_list("pk", "code", "county_id", "township_id", "name"):
+                self.by_code.setdefault(code, []).append((pk, county_id, township_id, name))
+
+    def village_by_code(self, code, header):
+        """((village id, county id, township id, name), None), or (None, None) when no village has the
+        code, or (None, the reason) when it is not the user's or names two villages."""
+        found = self.by_code.get(code, [])
+        if not found:
+            return None, None
+        if len(found) > 1:
+            return None, f"“{header}”列：代码 {code} 对应多个村，请改用市、县、乡、村名称。"
+        village = found[0]
+        if self.visible is not None and village[1] not in self.visible:
+            return None, f"“{header}”列：代码 {code} 的村不在您的管辖范围内，不能导入。"
+        return village, None
 
 
 @dataclass
@@ -430,7 +468,25 @@ def village_import(*, acting_user, file, dry_run=False) -> ImportResult:
         fields.append("exit_year")
     township_ids = set()
     located = []
+    places.load_codes(row.get("code") for row in read.rows)
     for row in read.rows:
+        if row.get("code"):
+            # A village already carrying the code is that village, wherever the path columns point.
+            village, reason = places.village_by_code(row["code"], "统计用区划代码")
+            if village is not None and row.get("name") and row["name"] != village[3]:
+                reason = f"“村”列：“{row['name']}”与统计用区划代码 {row['code']} 的村（{village[3]}）不符。"
+            if reason:
+                result.errors.append(f"第{row['_row']}行{reason}")
+                continue
+            if village is not None:
+                row["name"] = village[3]
+                located.append((row, village[1], village[2]))
+                township_ids.add(village[2])
+                continue
+            if not (row.get("county") and row.get("township") and row.get("name")):
+                result.errors.append(f"第{row['_row']}行“统计用区划代码”列：系统中没有代码为 {row['code']} 的村；"
+                                     "新建村请填写县（市、区）、乡（镇）和村名。")
+                continue
         county_id, township_id, reason = places.township(row)
         if reason:
             result.errors.append(f"第{row['_row']}行{reason}")
@@ -554,12 +610,21 @@ def household_import(*, acting_user, file, dry_run=False) -> ImportResult:
     visible_villages = set(villages.values())
     to_create, to_update = [], []  # (village id, row); (pk, village id, values, previous village id)
     errors = result.errors
+    places.load_codes(row.get("village_code") for row in read.rows)
     for row in read.rows:
-        _, township_id, reason = places.township(row)
-        if reason:
-            errors.append(f"第{row['_row']}行{reason}")
-            continue
-        village_id = villages.get((township_id, row["village"]))
+        if row.get("village_code"):
+            # The village's code names it; the path columns of the row are not needed.
+            village, reason = places.village_by_code(row["village_code"], "村代码")
+            if reason or village is None:
+                errors.append(f"第{row['_row']}行" + (reason or f"“村代码”列：系统中没有代码为 {row['village_code']} 的村。"))
+                continue
+            village_id = village[0]
+        else:
+            _, township_id, reason = places.township(row)
+            if reason:
+                errors.append(f"第{row['_row']}行{reason}")
+                continue
+            village_id = villages.get((township_id, row["village"]))
         if village_id is None:
             errors.append(f"第{row['_row']}行“村”列：{row['county']}{row['township']}没有“{row['village']}”"
                           "（请先导入村，或核对村名）。")
@@ -669,3 +734,176 @@ def _households_write(*, acting_user, fields, to_create, to_update):
                 batch = keys[start:start + per]
                 cursor.execute(copy.format(qn(key), ", ".join(["%s"] * len(batch))),
                                [now, HISTORY_REASON, kind, user_id, *batch])
+
+
+@dataclass
+class DivisionImportResult:
+    """Per level (省, 市, 县（市、区）, 乡（镇）, 村): new, updated, unchanged, and the stored places
+    of the province (or city) that the table does not have — kept, never deleted."""
+
+    new: dict = field(default_factory=dict)
+    updated: dict = field(default_factory=dict)
+    unchanged: dict = field(default_factory=dict)
+    not_in_table: dict = field(default_factory=dict)  # level → ["郑州市中牟县某某镇某村", …]
+    communities_skipped: int = 0
+    dry_run: bool = False
+
+    def lines(self, *, max_listed=30):
+        from .divisions import LEVELS
+
+        out = []
+        for level in LEVELS:
+            missing = self.not_in_table.get(level, [])
+            out.append(f"{level}：新建 {self.new.get(level, 0):,}，更新 {self.updated.get(level, 0):,}，"
+                       f"未变 {self.unchanged.get(level, 0):,}，表中没有 {len(missing):,}")
+        if self.communities_skipped:
+            out.append(f"社区（居委会）{self.communities_skipped:,} 个未导入（需要时加 --include-communities）。")
+        listed = [(level, name) for level in LEVELS for name in self.not_in_table.get(level, [])]
+        if listed:
+            out.append("表中没有、已保留的地方：")
+            out += [f"  {level} {name}" for level, name in listed[:max_listed]]
+            if len(listed) > max_listed:
+                out.append(f"  ……另有 {len(listed) - max_listed:,} 个")
+        return out
+
+
+DIVISIONS_REASON = "统计用区划代码导入"
+
+
+@transaction.atomic
+def divisions_import(*, acting_user=None, source, province, city=None, include_communities=False,
+                     dry_run=False, create=True, village_facts=None, progress=None) -> DivisionImportResult:
+    """Load or update places with their codes from the division table (统计用区划代码).
+
+    `source` is a folder, zip or npm package of the table (villages.divisions), or a
+    DivisionTable already read. A stored place is matched by its code, else by its
+    parent and name (the name officers use, or the table's); a matched place keeps
+    its name and gains the code and the official name (a place matched by its code
+    stays where it is stored: the import never moves or renames a place). With create=False only
+    stored places are matched (load_seed); village_facts(division) may give the other
+    fields of a new village (the demo's). All or nothing: a bad table raises
+    ValidationError and nothing is written; dry_run checks and counts only.
+    """
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    from .divisions import LEVELS, DivisionTable, read_table
+
+    if acting_user is not None and not (acting_user.is_superuser or acting_user.role == "admin"):
+        raise ValidationError("只有系统管理员可以导入统计用区划代码。")
+    say = progress or (lambda message: None)
+    table = source if isinstance(source, DivisionTable) else read_table(
+        source, province=province, city=city, include_communities=include_communities)
+    say(f"已读取代码表：{'，'.join(f'{lv} {len(rows):,}' for lv, rows in zip(LEVELS, table.levels, strict=True))}")
+    result = DivisionImportResult(communities_skipped=table.communities_skipped, dry_run=dry_run)
+    province_code = table.levels[0][0].code if table.levels[0] else None
+    city_code = table.levels[1][0].code if city and table.levels[1] else None
+
+    # The models of each level, the parent's field, and the stored places in scope.
+    specs = [
+        (Province, None, lambda: Province.objects.filter(code=province_code) | Province.objects.filter(
+            name__in=[d.name for d in table.levels[0]] + [d.official_name for d in table.levels[0]])),
+        (City, "province", lambda: City.objects.filter(province_id__in=ids[0])),
+        (County, "city", lambda: County.objects.filter(city_id__in=ids[1])),
+        (Township, "county", lambda: Township.objects.filter(county_id__in=ids[2])),
+        (Village, "township", lambda: Village.objects.filter(township_id__in=ids[3])),
+    ]
+    ids = [set() for _ in specs]  # stored pks of each level in scope (matched or not)
+    by_code = {}  # 12-digit code → pk (or ("new", code) in a dry run)
+    for level, (model, parent_field, stored_qs) in enumerate(specs):
+        label = LEVELS[level]
+        parent_attname = f"{parent_field}_id" if parent_field else None
+        stored = list(stored_qs().values(
+            "pk", "name", "code", "official_name", *([parent_attname] if parent_attname else [])))
+        if level == 1 and city_code:
+            # One city: the others of the province are neither matched nor listed.
+            wanted = {d.name for d in table.levels[1]} | {d.official_name for d in table.levels[1]}
+            stored = [s for s in stored if s["code"] == city_code or (not s["code"] and s["name"] in wanted)]
+        stored_by_code = {s["code"]: s for s in stored if s["code"]}
+        stored_by_name = {(s[parent_attname] if parent_attname else None, s["name"]): s for s in stored}
+        claimed, new, changed = set(), [], []
+        names_taken = {(s[parent_attname] if parent_attname else None, s["name"]) for s in stored}
+        unchanged = 0
+        table_codes = {d.code for d in table.levels[level]}
+        for d in table.levels[level]:
+            parent_key = by_code.get(d.parent) if d.parent else None
+            if d.parent and parent_key is None:
+                continue  # its parent was not stored and not created (create=False)
+            s = stored_by_code.get(d.code)
+            if s is None:
+                # By name, unless the place carries another code of the table (it is that place, then).
+                s = stored_by_name.get((parent_key, d.name)) or stored_by_name.get((parent_key, d.official_name))
+                if s is not None and s["code"] and s["code"] != d.code and s["code"] in table_codes:
+                    s = None
+            if s is not None and s["pk"] not in claimed:
+                claimed.add(s["pk"])
+                by_code[d.code] = s["pk"]
+                if s["code"] != d.code or s["official_name"] != d.official_name:
+                    changed.append((s["pk"], d))
+                else:
+                    unchanged += 1
+                continue
+            if not create:
+                continue
+            name = d.name
+            if (parent_key, name) in names_taken:  # the name is taken in the parent: keep the table's
+                name = d.official_name
+            if (parent_key, name) in names_taken:
+                name = f"{d.official_name}（{d.code}）"
+            names_taken.add((parent_key, name))
+            new.append((parent_key, name, d))
+            by_code[d.code] = ("new", d.code)
+        ids[level] = {s["pk"] for s in stored}
+        result.new[label], result.updated[label], result.unchanged[label] = len(new), len(changed), unchanged
+        missing = [s for s in stored if s["pk"] not in claimed]
+        if missing:
+            result.not_in_table[label] = _place_names(model, [s["pk"] for s in missing])
+        if dry_run:
+            continue
+        # Write this level now: the next level needs its pks.
+        if changed:
+            objs, pks = {}, [pk for pk, _ in changed]
+            for start in range(0, len(pks), 2000):
+                objs.update((o.pk, o) for o in model.objects.filter(pk__in=pks[start:start + 2000]))
+            for pk, d in changed:
+                objs[pk].code, objs[pk].official_name = d.code, d.official_name
+            if model is Village:
+                bulk_update_with_history(list(objs.values()), Village, ["code", "official_name"], batch_size=2000,
+                                         default_user=acting_user, default_change_reason=DIVISIONS_REASON)
+            else:
+                model.objects.bulk_update(list(objs.values()), ["code", "official_name"], batch_size=2000)
+        if new:
+            objs = []
+            for parent_key, name, d in new:
+                extra = village_facts(d) if village_facts and model is Village else {}
+                obj = model(name=name, code=d.code, official_name=d.official_name, **extra)
+                if parent_attname:
+                    setattr(obj, parent_attname, parent_key)
+                objs.append(obj)
+            if model is Village:
+                counties = dict(Township.objects.filter(pk__in={o.township_id for o in objs}).values_list("pk", "county_id"))
+                for o in objs:
+                    o.county_id = counties[o.township_id]
+                for start in range(0, len(objs), 10000):
+                    bulk_create_with_history(objs[start:start + 10000], Village, batch_size=2000, default_user=acting_user,
+                                             default_change_reason=DIVISIONS_REASON)
+                    say(f"  村：已写入 {min(start + 10000, len(objs)):,} / {len(objs):,}")
+            else:
+                model.objects.bulk_create(objs, batch_size=2000)
+            # Read back the new places' pks by their codes (one query over the level's scope).
+            codes = {d.code for _, _, d in new}
+            scope = specs[level][2]() if level else model.objects.filter(code__in=codes)
+            for pk, code in scope.values_list("pk", "code").iterator(chunk_size=5000):
+                if code in codes:
+                    by_code[code] = pk
+                    ids[level].add(pk)
+    return result
+
+
+def _place_names(model, pks):
+    """Full names (郑州市中牟县…) of some places of one level, in a few queries."""
+    related = {Province: [], City: ["province"], County: ["city"], Township: ["county__city"],
+               Village: ["township__county__city"]}[model]
+    names = []
+    for start in range(0, len(pks), 2000):
+        names += [o.full_name for o in model.objects.filter(pk__in=pks[start:start + 2000]).select_related(*related)]
+    return sorted(names)

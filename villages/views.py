@@ -84,7 +84,8 @@ def village_edit(request, pk):
 def village_export(request):
     filterset = VillageFilterSet(request.GET or None, queryset=village_list(user=request.user), user=request.user)
     qs = filterset.qs.select_related("township__county__city")
-    headers = ["市", "县（市、区）", "乡（镇）", "村", "村类型", "出列状态", "户籍农业人口", "距县城（公里）", "星级", "符合类别"]
+    headers = ["市", "县（市、区）", "乡（镇）", "村", "村类型", "出列状态", "户籍农业人口", "距县城（公里）", "星级", "符合类别",
+               "统计用区划代码"]
 
     def rows():
         for v in qs.iterator(chunk_size=2000):
@@ -93,12 +94,12 @@ def village_export(request):
                 v.township.county.city.name, v.township.county.name, v.township.name, v.name,
                 "贫困村" if v.is_poor_village else "面上村", v.get_exit_status_display(), v.rural_population,
                 float(v.distance_to_county_km) if v.distance_to_county_km is not None else None,
-                rating.stars if rating else 0, "、".join(map(str, rating.categories)) if rating else "",
+                rating.stars if rating else 0, "、".join(map(str, rating.categories)) if rating else "", v.code,
             ]
 
     return xlsx_response(
         filename=f"村庄列表_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="村庄", headers=headers, rows=rows(),
-        column_widths=[10, 12, 14, 16, 8, 8, 12, 12, 6, 12],
+        column_widths=[10, 12, 14, 16, 8, 8, 12, 12, 6, 12, 15],
     )
 
 
@@ -144,17 +145,19 @@ def household_edit(request, pk):
 def household_export(request):
     filterset = HouseholdFilterSet(request.GET or None, queryset=household_list(user=request.user), user=request.user)
     qs = filterset.qs
-    headers = ["县（市、区）", "乡（镇）", "村", "户主姓名", "户主身份证号", "联系电话", "家庭人口", "状态", "脱贫年份", "帮扶责任人"]
+    headers = ["县（市、区）", "乡（镇）", "村", "户主姓名", "户主身份证号", "联系电话", "家庭人口", "状态", "脱贫年份", "帮扶责任人",
+               "村代码"]
     rows = (
-        [county, township, village, name, mask_id_number(idn), mask_phone(phone), members, HouseholdStatus(status).label, exit_year, helper]
-        for county, township, village, name, idn, phone, members, status, exit_year, helper in qs.values_list(
-            "village__county__name", "village__township__name", "village__name", "head_name", "head_id_number",
+        [county, township, village, name, mask_id_number(idn), mask_phone(phone), members, HouseholdStatus(status).label,
+         exit_year, helper, code]
+        for county, township, village, code, name, idn, phone, members, status, exit_year, helper in qs.values_list(
+            "village__county__name", "village__township__name", "village__name", "village__code", "head_name", "head_id_number",
             "head_phone", "member_count", "status", "exit_year", "helper_name",
         ).iterator(chunk_size=5000)
     )
     return xlsx_response(
         filename=f"贫困户列表_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="贫困户", headers=headers, rows=rows,
-        column_widths=[12, 14, 16, 10, 22, 14, 8, 8, 8, 10],
+        column_widths=[12, 14, 16, 10, 22, 14, 8, 8, 8, 10, 15],
     )
 
 

@@ -4,14 +4,14 @@ Not a test: run on demand against the database of DATABASE_URL (SQLite by defaul
 after loading data, e.g.
 
     python manage.py migrate && python manage.py load_seed
-    python manage.py generate_demo --scale city        # ~1,500 villages, ~60,000 households
+    python manage.py generate_demo --scale city        # ~3,400 villages, ~60,000 households
     python tests/perf/bench_villages.py --rows 200000
 
 The imported households are named 导入户N; a re-run removes the previous run's
 ones first. Queued star recomputations go to an in-memory broker (nothing is
 left in a shared queue).
 
-    # province scale (48,000 villages, 2,000,000 households) needs PostgreSQL:
+    # province scale (45,753 villages, ~1,900,000 households) needs PostgreSQL:
     DATABASE_URL=postgres://user:pass@127.0.0.1:5432/db python manage.py generate_demo --scale province
     DATABASE_URL=... python tests/perf/bench_villages.py --skip-import --skip-export
 

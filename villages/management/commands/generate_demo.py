@@ -6,16 +6,19 @@ from villages import demo
 
 
 class Command(BaseCommand):
-    help = "生成演示数据：--scale city 为一个市（约10个县、1,500个村、6万户），--scale province 为一个省（约4.8万个村、200万户）。"
+    help = (
+        "生成演示数据：地方取自统计用区划代码表（fixtures/divisions），贫困户为虚构。--scale city 为郑州市和河源市"
+        "（约3,400个村、6万户），--scale province 为河南省全省和河源市（约4.6万个村、190万户）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(demo.SCALES), default="city")
         parser.add_argument("--seed", type=int, default=2018, help="随机种子：相同种子生成相同数据。")
         parser.add_argument("--reset", action="store_true", help="先删除已有的演示数据再生成。")
         parser.add_argument("--if-missing", action="store_true", help="已有演示数据时直接跳过（不报错）。")
-        parser.add_argument("--limit-counties", type=int, help="只生成前 N 个县（用于测试和试运行）。")
-        parser.add_argument("--townships", type=int, help="每县乡镇数（覆盖规模默认值）。")
-        parser.add_argument("--villages", type=int, help="每乡镇村数（覆盖规模默认值）。")
+        parser.add_argument("--limit-counties", type=int, help="每个市只取前 N 个县（按代码顺序；用于测试和试运行）。")
+        parser.add_argument("--townships", type=int, help="每县最多取 N 个乡镇（按代码顺序）。")
+        parser.add_argument("--villages", type=int, help="每乡镇最多取 N 个村（按代码顺序）。")
         parser.add_argument("--households", type=int, help="每村平均户数（覆盖规模默认值）。")
 
     def handle(self, *args, **opts):
@@ -40,7 +43,8 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(
             f"演示数据已生成：{counts['counties']} 个县，{counts['townships']:,} 个乡镇，"
-            f"{counts['villages']:,} 个村，{counts['households']:,} 户，用时 {elapsed:.1f} 秒。"
+            f"{counts['villages']:,} 个村（其中新建地方 {counts['new_places']:,} 个），{counts['households']:,} 户，"
+            f"用时 {elapsed:.1f} 秒。"
         ))
         try:
             from villages.services import star_ratings_recompute
