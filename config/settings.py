@@ -45,9 +45,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "simple_history",
-    "django_celery_beat",
-    "django_celery_results",
-    "axes",
+    # under Chinese names in the admin (config/apps.py)
+    "config.apps.CeleryBeatConfig",
+    "config.apps.CeleryResultsConfig",
+    "config.apps.AxesConfig",
     "rules",
     # project
     "villages",
