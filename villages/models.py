@@ -346,4 +346,4 @@ class VillageSnapshot(models.Model):
         constraints = [models.UniqueConstraint(fields=["village", "month"], name="one_snapshot_per_village_month")]
 
     def __str__(self):
-        return f"{self.village.name} {self.month:%Y年%m月}"
+        return f"{self.village.name} {self.month.year}年{self.month.month}月"
