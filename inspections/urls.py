@@ -18,3 +18,9 @@ urlpatterns = [
     path("experiences/", views.experience_list_view, name="experience_list"),
     path("villages/<int:village_pk>/repeat-exception/", views.repeat_exception_create, name="repeat_exception_create"),
 ]
+
+urlpatterns += [
+    path("problems/export/", views.problem_export, name="problem_export"),
+    path("experiences/export/", views.experience_export, name="experience_export"),
+    path("visits/quota/export/", views.quota_export, name="quota_export"),
+]

@@ -16,7 +16,7 @@ from .sections import village_sections
 from .selectors import (
     household_list,
     key_village_counts,
-    key_village_list,
+    key_village_list_with_columns,
     village_list,
     village_population_summary,
     village_rating_explanation,
@@ -172,32 +172,44 @@ def village_override(request, pk):
 
 
 def _key_villages(request):
-    filterset = KeyVillageFilterSet(request.GET or None, queryset=key_village_list(user=request.user), user=request.user)
-    return filterset, filterset.qs
+    villages, info = key_village_list_with_columns(user=request.user)
+    filterset = KeyVillageFilterSet(request.GET or None, queryset=villages, user=request.user)
+    # The visit columns are there when inspections has registered them (villages/annotations.py).
+    info["visit_columns"] = "last_visit_date" in villages.query.annotations
+    return filterset, filterset.qs, info
 
 
 @login_required
 def key_village_list_view(request):
-    filterset, qs = _key_villages(request)
+    filterset, qs, info = _key_villages(request)
     labels = dict(Category.objects.values_list("number", "label"))
     return render(request, "villages/key_village_list.html", {
-        **list_context(request, filterset), "counts": key_village_counts(villages=qs), "labels": labels,
+        **list_context(request, filterset), "counts": key_village_counts(villages=qs), "labels": labels, **info,
     })
 
 
 @login_required
 def key_village_export(request):
-    _, qs = _key_villages(request)
+    _, qs, info = _key_villages(request)
     labels = dict(Category.objects.values_list("number", "label"))
     headers = ["星级", "符合类别数", "县（市、区）", "乡（镇）", "村", "村类型", "符合类别"]
-    rows = (
-        [v.star_rating.stars, v.star_rating.category_count, v.township.county.name, v.township.name, v.name,
-         "贫困村" if v.is_poor_village else "面上村", "；".join(f"{n}.{labels.get(n, '')}" for n in v.star_rating.categories)]
-        for v in qs.iterator(chunk_size=2000)
-    )
+    widths = [6, 10, 12, 14, 16, 8, 80]
+    if info["visit_columns"]:
+        headers += ["最近指导", "本周期已指导"]
+        widths += [12, 12]
+
+    def rows():
+        for v in qs.iterator(chunk_size=2000):
+            row = [v.star_rating.stars, v.star_rating.category_count, v.township.county.name, v.township.name, v.name,
+                   "贫困村" if v.is_poor_village else "面上村",
+                   "；".join(f"{n}.{labels.get(n, '')}" for n in v.star_rating.categories)]
+            if info["visit_columns"]:
+                row += [v.last_visit_date, "是" if v.visited_this_campaign else "否"]
+            yield row
+
     return xlsx_response(
-        filename=f"重点村名单_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="重点村", headers=headers, rows=rows,
-        column_widths=[6, 10, 12, 14, 16, 8, 80],
+        filename=f"重点村名单_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="重点村", headers=headers, rows=rows(),
+        column_widths=widths,
     )
 
 

@@ -20,3 +20,17 @@ def category_badge(number, labels=None):
 @register.filter
 def category_short(number):
     return CATEGORY_SHORT_NAMES.get(int(number), "")
+
+
+@register.filter
+def page_window(page):
+    from villages.listing import page_window as window
+
+    return window(page)
+
+
+@register.filter
+def per_page_options(page):
+    from villages.listing import per_page_options as options
+
+    return options(page)
