@@ -537,8 +537,9 @@ def _check_village(village, row, error):
 
 HOUSEHOLD_IMPORT_FIELDS = [
     "head_name", "head_phone", "member_count", "status", "identified_year", "exit_year", "is_dibao", "is_wubao",
-    "is_serious_illness", "is_disabled", "is_elderly", "is_low_income", "helper_name", "measures",
-    "income_measure_count",
+    "is_serious_illness", "is_disabled", "is_elderly", "is_low_income",
+    "food_ok", "clothing_ok", "education_ok", "medical_ok", "housing_ok", "water_ok",
+    "helper_name", "measures", "income_measure_count",
 ]
 SMALLINT_MAX = 32767  # PositiveSmallIntegerField on every database
 

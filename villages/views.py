@@ -131,17 +131,29 @@ def household_edit(request, pk):
 def household_export(request):
     filterset = HouseholdFilterSet(request.GET or None, queryset=household_list(user=request.user), user=request.user)
     qs = filterset.qs
-    headers = ["县（市、区）", "乡（镇）", "村", "户主姓名", "户主身份证号", "联系电话", "家庭人口", "状态", "脱贫年份", "帮扶责任人"]
+    # The columns of the household template, flags and 两不愁三保障 included (blank = 未填写).
+    flags = ["is_dibao", "is_wubao", "is_serious_illness", "is_disabled", "is_elderly", "is_low_income"]
+    guarantees = [name for name, _ in GUARANTEES]
+    labels = {f.name: f.verbose_name for f in Household._meta.fields}
+    headers = ["县（市、区）", "乡（镇）", "村", "户主姓名", "户主身份证号", "联系电话", "家庭人口", "状态", "识别年份", "脱贫年份",
+               *(labels[f] for f in flags), *(labels[f] for f in guarantees), "帮扶责任人", "帮扶措施", "增收措施数"]
+
+    def yes_no(value):  # 是 / 否, and blank for 未填写
+        return None if value is None else ("是" if value else "否")
+
     rows = (
-        [county, township, village, name, mask_id_number(idn), mask_phone(phone), members, HouseholdStatus(status).label, exit_year, helper]
-        for county, township, village, name, idn, phone, members, status, exit_year, helper in qs.values_list(
+        [county, township, village, name, mask_id_number(idn), mask_phone(phone), members, HouseholdStatus(status).label,
+         identified, exit_year, *(yes_no(v) for v in marks), helper, measures, income]
+        for county, township, village, name, idn, phone, members, status, identified, exit_year, *marks, helper, measures, income
+        in qs.values_list(
             "village__county__name", "village__township__name", "village__name", "head_name", "head_id_number",
-            "head_phone", "member_count", "status", "exit_year", "helper_name",
+            "head_phone", "member_count", "status", "identified_year", "exit_year", *flags, *guarantees,
+            "helper_name", "measures", "income_measure_count",
         ).iterator(chunk_size=5000)
     )
     return xlsx_response(
         filename=f"贫困户列表_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="贫困户", headers=headers, rows=rows,
-        column_widths=[12, 14, 16, 10, 22, 14, 8, 8, 8, 10],
+        column_widths=[12, 14, 16, 10, 22, 14, 8, 8, 8, 8, *([8] * 12), 10, 40, 8],
     )
 
 
