@@ -56,9 +56,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "simple_history",
-    "django_celery_beat",
-    "django_celery_results",
-    "axes",
+    # under Chinese names in the admin (config/apps.py)
+    "config.apps.CeleryBeatConfig",
+    "config.apps.CeleryResultsConfig",
+    "config.apps.AxesConfig",
     "rules",
     # project
     "villages",
@@ -144,6 +145,8 @@ USE_TZ = True
 DATE_FORMAT = "Y年n月j日"
 DATETIME_FORMAT = "Y年n月j日 H:i"
 SHORT_DATE_FORMAT = "Y-m-d"
+# Thousands separators for intcomma (config/formats/zh_Hans/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -6,11 +6,15 @@ class InspectionsConfig(AppConfig):
     verbose_name = "指导与督查"
 
     def ready(self):
+        from villages.annotations import register_key_village_annotations
         from villages.rating import register_problem_source
         from villages.sections import register_village_section
 
+        from .key_villages import key_village_visit_columns
         from .sections import village_problem_counts, village_visits_section
 
         # ZZ 四(一) 第7类: problems found on earlier visits count towards the village's rating.
         register_problem_source(village_problem_counts)
         register_village_section("inspections/_village_visits.html", village_visits_section, order=10, title="指导记录")
+        # The key-village list's 最近指导 and 本周期已指导 columns and their filters.
+        register_key_village_annotations("visits", key_village_visit_columns)

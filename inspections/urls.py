@@ -22,6 +22,12 @@ urlpatterns = [
     path("villages/<int:village_pk>/repeat-exception/", views.repeat_exception_create, name="repeat_exception_create"),
 ]
 
+urlpatterns += [
+    path("problems/export/", views.problem_export, name="problem_export"),
+    path("experiences/export/", views.experience_export, name="experience_export"),
+    path("visits/quota/export/", views.quota_export, name="quota_export"),
+]
+
 register_list_page("inspections:visit_list", filterset=VisitFilterSet, export="inspections:visit_export")
-register_list_page("inspections:problem_list", filterset=ProblemFilterSet)
-register_list_page("inspections:experience_list", filterset=ExperienceFilterSet)
+register_list_page("inspections:problem_list", filterset=ProblemFilterSet, export="inspections:problem_export")
+register_list_page("inspections:experience_list", filterset=ExperienceFilterSet, export="inspections:experience_export")

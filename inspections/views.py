@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -308,3 +309,62 @@ def repeat_exception_create(request, village_pk):
     return redirect(village)
 
 
+
+
+# Excel exports of the list and table pages, with the filters the page shows.
+
+def _problem_filter(request):
+    data = request.GET.copy()
+    data.setdefault("kind", ProblemKind.COMMON)  # as on the page: 共性问题 unless asked otherwise
+    return ProblemFilterSet(data, queryset=problem_list(user=request.user), user=request.user).qs
+
+
+@login_required
+def problem_export(request):
+    qs = _problem_filter(request)
+    headers = ["指导时间", "指导小组", "县（市、区）", "乡（镇）", "村", "问题性质", "问题类别", "问题描述", "现场整改情况"]
+    rows = (
+        [p.visit.visit_date, p.visit.team.name, p.county.name, p.village.township.name, p.village.name,
+         p.get_kind_display(), p.get_category_display(), p.description, p.fix]
+        for p in qs.iterator(chunk_size=2000)
+    )
+    return xlsx_response(filename=f"存在问题_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="存在问题",
+                         headers=headers, rows=rows, column_widths=[12, 12, 12, 12, 12, 10, 16, 60, 40])
+
+
+@login_required
+def experience_export(request):
+    filterset = ExperienceFilterSet(request.GET or None, queryset=experience_list(user=request.user), user=request.user)
+    qs = filterset.qs.select_related("village__township", "county", "team")
+    headers = ["指导时间", "指导小组", "县（市、区）", "乡（镇）", "村", "典型经验", "推广"]
+    rows = (
+        [v.visit_date, v.team.name, v.county.name, v.village.township.name, v.village.name, v.experience,
+         "已推广" if v.experience_promoted else "未推广"]
+        for v in qs.iterator(chunk_size=2000)
+    )
+    return xlsx_response(filename=f"典型经验_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="典型经验",
+                         headers=headers, rows=rows, column_widths=[12, 12, 12, 12, 12, 80, 8])
+
+
+QUOTA_STATES = {"done": "已指导", "missing": "未到", "current": "本周", "future": "", "holiday": "假期"}
+
+
+@login_required
+def quota_export(request):
+    """每周指导情况 as on the page: one row per team and county, one column per week (ZZ 三: a day a week)."""
+    campaigns = list(guidance_campaigns(user=request.user))
+    chosen = request.GET.get("campaign", "")
+    campaign = next((c for c in campaigns if str(c.pk) == chosen), None) or default_campaign(campaigns)
+    if campaign is None:
+        raise Http404
+    weeks, quota_rows = weekly_quota(user=request.user, campaign=campaign)
+    headers = ["指导小组", "县（市、区）", *(f"{w.month}月{w.day}日起" for w in weeks), "指导天数", "未到周数"]
+
+    def cell(c):
+        if c.days:
+            return "、".join(f"{d.month}月{d.day}日" for d in c.days)
+        return QUOTA_STATES.get(c.state, "")
+
+    rows = ([r["team"].name, r["county"].name, *(cell(c) for c in r["cells"]), r["days"], r["missing"]] for r in quota_rows)
+    return xlsx_response(filename=f"每周指导情况_{campaign.name}_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="每周指导情况",
+                         headers=headers, rows=rows, column_widths=[12, 12, *([10] * len(weeks)), 8, 8])

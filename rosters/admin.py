@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from villages.models import City
 
+from .choices import TeamKind
 from .forms import RosterUploadForm
 from .models import Campaign, CampaignLeader, Person, Team, TeamCounty, TeamMember, User
 from .services import roster_import, team_accounts_create
@@ -85,7 +86,7 @@ class CampaignAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, campaign) or not rules.has_perm("rosters.import_roster", request.user, campaign):
             raise PermissionDenied
         context = {**self.admin_site.each_context(request), "campaign": campaign, "opts": self.model._meta,
-                   "title": f"导入名单：{campaign.name}"}
+                   "title": f"导入名单：{campaign.name}", "kinds": TeamKind.choices}
         if request.method == "POST" and "confirm" in request.POST:
             pending = request.session.get("roster_import", {})
             token = request.POST.get("token", "")

@@ -184,3 +184,54 @@ def read_roster(file, *, kind=None) -> ReadResult:
     if not rows and not errors:
         errors.append("表格中没有名单数据。")
     return ReadResult(kind, rows, errors)
+
+
+# The downloadable template of each roster shape: the headers the reader expects
+# (the first alias of each field), and what each column takes on a second sheet.
+TEMPLATE_COLUMNS = {
+    TeamKind.GUIDANCE: [
+        ("小组", "组名，如 第一小组", True), ("县（市、区）", "分包的县（市、区），多个用、分隔", True),
+        ("组长", "姓名，可在括号中写职务", True), ("成员", "姓名，多个用、分隔；如“秘书科、对口科工作人员”", False),
+    ],
+    TeamKind.INSPECTION: [
+        ("组", "组名，如 第一组", True), ("负责县区", "负责的县（区），多个用、分隔", True), ("组长", "姓名", True),
+        ("成员", "姓名，多个用、分隔", False), ("联络员", "每县一名，写作 姓名（县名），多个用、分隔", False),
+    ],
+    TeamKind.LISTED: [
+        ("姓名", "挂牌督战的负责同志", True), ("职务", "如 副省长", False), ("县（市、区）", "督战的县（市、区）", True),
+    ],
+}
+
+
+def template_workbook(kind) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    columns = TEMPLATE_COLUMNS[TeamKind(kind)]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    ws.append([header for header, _, _ in columns])
+    for cell, (header, _, required) in zip(ws[1], columns, strict=True):
+        cell.font = Font(bold=True)
+        if required:
+            cell.fill = PatternFill("solid", fgColor="FFF2CC")
+        ws.column_dimensions[cell.column_letter].width = 24 if header in {"成员", "联络员", "县（市、区）"} else 14
+    ws.freeze_panes = "A2"
+    notes = wb.create_sheet("填写说明")
+    notes.append(["列", "是否必填", "说明"])
+    for header, help_text, required in columns:
+        notes.append([header, "必填" if required else "", help_text])
+    notes.append([])
+    for line in ("表头可以任意顺序；一个单元格中的多个姓名或县名用、，；或换行分隔。",
+                 "合并单元格或空白单元格沿用上一行（同一小组占多行时只需在第一行写组名）。",
+                 "先上传预览，确认无误后再写入；有任何错误时不会写入任何数据。"):
+        notes.append([line])
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    notes.column_dimensions["A"].width, notes.column_dimensions["C"].width = 16, 60
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -44,3 +44,20 @@ def campaign_export(request, pk):
         filename=f"{campaign.name}_名单_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="名单",
         headers=headers, rows=rows, column_widths=[12, 24, 12, 30, 40],
     )
+
+
+@login_required
+def roster_template(request, kind):
+    """The empty roster workbook of one kind of team, with its filling notes."""
+    from django.http import Http404, HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from .choices import TeamKind
+    from .importers import template_workbook
+
+    if kind not in TeamKind.values:
+        raise Http404
+    response = HttpResponse(template_workbook(kind),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = content_disposition_header(True, f"{TeamKind(kind).label}名单导入模板.xlsx")
+    return response

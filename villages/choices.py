@@ -38,3 +38,17 @@ GUARANTEES = (
     ("housing_ok", "住房安全"),
     ("water_ok", "饮水安全"),
 )
+
+
+# Short names of the 8 key-village categories (ZZ 四(一)) for badges in lists;
+# the full labels (Category.label, as in the document) go in the tooltip and the legend.
+CATEGORY_SHORT_NAMES = {
+    1: "贫困发生率高",
+    2: "贫困人口多",
+    3: "数据异常",
+    4: "特殊困难户多",
+    5: "软弱涣散",
+    6: "信访突出",
+    7: "问题和负面信息多",
+    8: "距县城远",
+}

@@ -1,8 +1,10 @@
+import datetime
 import re
 
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from .choices import ExitStatus, HouseholdStatus
 from .models import County, Household, Township, Village
@@ -157,9 +159,33 @@ class KeyVillageFilterSet(ScopedFilterSet):
         label="类别", method="filter_category", empty_label="全部", choices=CATEGORY_CHOICES,
     )
 
+    # On the annotations a later app registers (villages/annotations.py: the visits
+    # of inspections); without them these filters leave the list as it is.
+    visited = django_filters.ChoiceFilter(
+        label="本周期指导", method="filter_visited", empty_label="全部",
+        choices=[("no", "本周期未指导"), ("yes", "本周期已指导")],
+    )
+    last_visit = django_filters.ChoiceFilter(
+        label="最近指导", method="filter_last_visit", empty_label="全部",
+        choices=[("never", "从未指导"), ("30", "30天以上未指导"), ("90", "90天以上未指导")],
+    )
+
     class Meta:
         model = Village
-        fields = ["county", "stars", "category"]
+        fields = ["county", "stars", "category", "visited", "last_visit"]
 
     def filter_category(self, queryset, name, value):
         return filter_by_category(queryset, name, value)
+
+    def filter_visited(self, queryset, name, value):
+        if "visited_this_campaign" not in queryset.query.annotations:
+            return queryset
+        return queryset.filter(visited_this_campaign=(value == "yes"))
+
+    def filter_last_visit(self, queryset, name, value):
+        if "last_visit_date" not in queryset.query.annotations:
+            return queryset
+        if value == "never":
+            return queryset.filter(last_visit_date__isnull=True)
+        since = timezone.localdate() - datetime.timedelta(days=int(value))
+        return queryset.filter(Q(last_visit_date__isnull=True) | Q(last_visit_date__lt=since))

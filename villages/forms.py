@@ -44,6 +44,17 @@ class HouseholdAdminForm(MaskedIdNumberMixin, forms.ModelForm):
         fields = "__all__"
 
 
+class GuaranteeSelect(forms.NullBooleanSelect):
+    """已保障 / 未保障 / 未填写: 两不愁三保障 are unknown until someone enters them, never pre-ticked."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", "未填写"), ("true", "已保障"), ("false", "未保障")]
+
+
+GUARANTEE_FIELDS = ["food_ok", "clothing_ok", "education_ok", "medical_ok", "housing_ok", "water_ok"]
+
+
 class HouseholdForm(MaskedIdNumberMixin, forms.ModelForm):
     class Meta:
         model = Household
@@ -53,7 +64,7 @@ class HouseholdForm(MaskedIdNumberMixin, forms.ModelForm):
             "food_ok", "clothing_ok", "education_ok", "medical_ok", "housing_ok", "water_ok",
             "helper_name", "measures", "income_measure_count",
         ]
-        widgets = {"measures": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"measures": forms.Textarea(attrs={"rows": 3}), **{name: GuaranteeSelect for name in GUARANTEE_FIELDS}}
 
     def _post_clean(self):
         # Model validation runs in the service, which is the one place for the rules.

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from python_calamine import CalamineError, CalamineWorkbook
 
-from .choices import ExitStatus, HouseholdStatus
+from .choices import GUARANTEES, ExitStatus, HouseholdStatus
 from .excel import check_upload
 from .validators import id_number_checksum, normalize_id_number, normalize_phone, validate_id_number, validate_phone
 
@@ -75,6 +75,7 @@ HOUSEHOLD_COLUMNS = [
     Column("残疾人户", "is_disabled", "bool", help="是 或 否"),
     Column("老人户", "is_elderly", "bool", help="是 或 否"),
     Column("低收入户", "is_low_income", "bool", help="是 或 否"),
+    *(Column(label, name, "guarantee", help="是（已保障）、否（未保障），或留空（未填写）") for name, label in GUARANTEES),
     Column("帮扶责任人", "helper_name", "text"),
     Column("帮扶措施", "measures", "text", help="多项措施用；或换行分隔"),
     Column("增收措施数", "income_measure_count", "count"),
@@ -178,6 +179,16 @@ def convert(kind, raw):
         if text == "贫困村":
             return True
         raise ValidationError(f"应为“贫困村”或“面上村”，现为“{text}”")
+    if kind == "guarantee":  # 两不愁三保障: a blank cell is 未填写, not 已保障
+        if isinstance(raw, bool):
+            return raw
+        if text == "":
+            return None
+        if text.upper() in TRUE or text == "已保障":
+            return True
+        if text.upper() in FALSE or text == "未保障":
+            return False
+        raise ValidationError(f"应为“是”“否”或留空，现为“{text}”")
     if kind == "bool":
         if isinstance(raw, bool):
             return raw

@@ -93,8 +93,8 @@ def import_flow(request, *, kind, template, context, done_url):
         path.unlink(missing_ok=True)
         request.session.pop(SESSION_KEY, None)
         if result.ok:
-            messages.success(request, f"导入完成：新增 {result.created} {spec['unit']}，更新 {result.updated} {spec['unit']}，"
-                                      f"{result.unchanged} {spec['unit']}无变化。")
+            messages.success(request, f"导入完成：新增 {result.created:,} {spec['unit']}，更新 {result.updated:,} {spec['unit']}，"
+                                      f"{result.unchanged:,} {spec['unit']}无变化。")
             return redirect(done_url)
         # The data changed between preview and confirm (someone else edited): show why, nothing written.
         return TemplateResponse(request, template, {**context, "form": ImportUploadForm(), "result": result})

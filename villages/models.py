@@ -189,12 +189,14 @@ class Household(models.Model):
     is_elderly = models.BooleanField("老人户", default=False)
     is_low_income = models.BooleanField("低收入户", default=False)
     # 两不愁三保障 (HN 三(一)): met or not.
-    food_ok = models.BooleanField("不愁吃", default=True)
-    clothing_ok = models.BooleanField("不愁穿", default=True)
-    education_ok = models.BooleanField("义务教育", default=True)
-    medical_ok = models.BooleanField("基本医疗", default=True)
-    housing_ok = models.BooleanField("住房安全", default=True)
-    water_ok = models.BooleanField("饮水安全", default=True)
+    # 两不愁三保障 and safe water: unknown (null, 未填写) until someone enters it —
+    # a new household is not assumed to be 已保障.
+    food_ok = models.BooleanField("不愁吃", null=True, blank=True, default=None)
+    clothing_ok = models.BooleanField("不愁穿", null=True, blank=True, default=None)
+    education_ok = models.BooleanField("义务教育", null=True, blank=True, default=None)
+    medical_ok = models.BooleanField("基本医疗", null=True, blank=True, default=None)
+    housing_ok = models.BooleanField("住房安全", null=True, blank=True, default=None)
+    water_ok = models.BooleanField("饮水安全", null=True, blank=True, default=None)
     # Assistance (ZZ cat. 3, SQ (七)).
     helper_name = models.CharField("帮扶责任人", max_length=32, blank=True)
     measures = models.TextField("帮扶措施", blank=True, help_text="每行一项措施。")
@@ -349,4 +351,4 @@ class VillageSnapshot(models.Model):
         constraints = [models.UniqueConstraint(fields=["village", "month"], name="one_snapshot_per_village_month")]
 
     def __str__(self):
-        return f"{self.village.name} {self.month:%Y年%m月}"
+        return f"{self.village.name} {self.month.year}年{self.month.month}月"

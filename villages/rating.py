@@ -137,18 +137,23 @@ def _add_swings(rows, villages, *, restricted):
             rows[village_id]["swing_months"] = (previous, latest)
 
 
+def _month(day):
+    # One date style everywhere: 2018年10月, never 2018年01月.
+    return f"{day.year}年{day.month}月"
+
+
 def explain(row, t):
     """For each category: (number, figure, threshold) as text an officer can check."""
     rural, poor = row["rural_population"] or 0, row["poor_population"] or 0
     poor_households = row["poor_households"] or 0
     distance = row["distance_to_county_km"]
     return {
-        1: (f"贫困发生率 {100 * poor / rural:.2f}%（{poor}/{rural}人）" if rural else "户籍农业人口未填",
+        1: (f"贫困发生率 {100 * poor / rural:.2f}%（{poor:,}/{rural:,}人）" if rural else "户籍农业人口未填",
             f"≥ {t['incidence_percent']:g}%"),
-        2: (f"贫困人口 {poor} 人", f"≥ {t['poor_population']:g} 人"),
+        2: (f"贫困人口 {poor:,} 人", f"≥ {t['poor_population']:g} 人"),
         3: (f"无帮扶措施户 {row['empty_measures']}/{poor_households} 户"
             + (f"（{100 * row['empty_measures'] / poor_households:.1f}%）" if poor_households else "")
-            + (f"；{row['swing_months'][0]:%Y年%m月}至{row['swing_months'][1]:%Y年%m月}贫困、脱贫人口变动 {row['swing']} 人"
+            + (f"；{_month(row['swing_months'][0])}至{_month(row['swing_months'][1])}贫困、脱贫人口变动 {row['swing']:,} 人"
                if row.get("swing") is not None else "；尚无两个月的数据快照"),
             f"≥ {t['empty_measures_percent']:g}% 或变动 ≥ {t['swing_people']:g} 人"),
         4: (f"边缘户、低保户、五保户、重病户、残疾人户 {row['flagged_households']} 户", f"≥ {t['flagged_households']:g} 户"),

@@ -101,6 +101,13 @@ def key_village_list(*, user):
     )
 
 
+def key_village_list_with_columns(*, user):
+    """Key villages with the columns later apps register (villages/annotations.py), and what those apps say of them."""
+    from .annotations import annotate_key_villages
+
+    return annotate_key_villages(key_village_list(user=user), user=user)
+
+
 def key_village_counts(*, villages):
     """Key villages per county and star level, computed by the database."""
     return list(

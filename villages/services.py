@@ -397,16 +397,49 @@ class _Places:
         return village, None
 
 
+PREVIEW_ROWS = 50  # rows of each kind (新增/更新/不变) the preview lists
+
+
+@dataclass
+class PreviewRow:
+    """One row of an import preview: where it is in the file, what it is, what it writes or changes."""
+
+    line: int
+    place: str
+    name: str
+    id_number: str = ""
+    values: list = field(default_factory=list)  # [(header, shown value)] of a new row
+    changes: list = field(default_factory=list)  # [(header, before, after)] of an updated row
+
+
 @dataclass
 class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     errors: list = field(default_factory=list)
+    # The first PREVIEW_ROWS rows of each kind, so an officer sees what will be written before confirming.
+    samples: dict = field(default_factory=lambda: {"created": [], "updated": [], "unchanged": []})
 
     @property
     def ok(self):
         return not self.errors
+
+    def wants(self, kind):
+        return len(self.samples[kind]) < PREVIEW_ROWS
+
+    def add_sample(self, kind, row):
+        if self.wants(kind):
+            self.samples[kind].append(row)
+
+    @property
+    def sample_sections(self):
+        """(key, title, count, rows) for the preview's tables."""
+        return [
+            ("created", "新增", self.created, self.samples["created"]),
+            ("updated", "更新", self.updated, self.samples["updated"]),
+            ("unchanged", "不变", self.unchanged, self.samples["unchanged"]),
+        ]
 
     def __iter__(self):  # (created, updated, errors), as the command and older callers unpack it
         return iter((self.created, self.updated, self.errors))
@@ -426,6 +459,36 @@ def _in_row_order(errors):
         return int(match.group(1)) if match else 0
 
     return sorted(errors, key=key)
+
+
+def _shown(model, name, value):
+    """A value as the preview shows it: choices by label, yes/no in Chinese, blank as 空."""
+    if value is None or value == "":
+        return "空"
+    if name == "is_poor_village":  # the column reads 村类型, as in the template
+        return "贫困村" if value else "面上村"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    choices = dict(model._meta.get_field(name).flatchoices)
+    if choices:
+        return str(choices.get(value, value))
+    if isinstance(value, int):
+        return f"{value:,}" if name not in {"exit_year", "identified_year"} else str(value)
+    return str(value)
+
+
+def _preview_place(row, path, code):
+    """县 / 乡 / 村 as the row gives them, or its division code when the row gives only that."""
+    parts = [row[p] for p in path if row.get(p)]
+    return " / ".join(parts) if parts else f"代码 {row.get(code, '')}"
+
+
+def _preview_values(model, headers, fields, values):
+    return [(headers[f], _shown(model, f, v)) for f, v in zip(fields, values, strict=True) if v not in (None, "")]
+
+
+def _preview_changes(model, headers, fields, before, after):
+    return [(headers[f], _shown(model, f, b), _shown(model, f, a)) for f, b, a in zip(fields, before, after, strict=True) if b != a]
 
 
 def _read_or_errors(reader, file):
@@ -510,13 +573,20 @@ def village_import(*, acting_user, file, dry_run=False) -> ImportResult:
             village = Village(township_id=township_id, county_id=county_id, name=row["name"], **values)
             _check_village(village, row, result.errors.append)
             to_create.append(village)
+            if result.wants("created"):
+                result.add_sample("created", _village_preview(row, fields, values=list(values.values())))
         elif any(getattr(village, f) != v for f, v in values.items()):
+            before = [getattr(village, f) for f in fields]
             for f, v in values.items():
                 setattr(village, f, v)
             _check_village(village, row, result.errors.append)
             to_update.append(village)
+            if result.wants("updated"):
+                result.add_sample("updated", _village_preview(row, fields, before=before, after=list(values.values())))
         else:
             result.unchanged += 1
+            if result.wants("unchanged"):
+                result.add_sample("unchanged", _village_preview(row, fields))
     result.created, result.updated = len(to_create), len(to_update)
     result.errors = _in_row_order(result.errors)
     if result.errors or dry_run:
@@ -534,6 +604,17 @@ def village_import(*, acting_user, file, dry_run=False) -> ImportResult:
     return result
 
 
+def _village_preview(row, fields, *, values=(), before=(), after=()):
+    from .importers import VILLAGE_COLUMNS
+
+    headers = {c.field: c.header for c in VILLAGE_COLUMNS}
+    return PreviewRow(
+        line=row["_row"], place=_preview_place(row, ("county", "township"), "code"), name=row.get("name", ""),
+        values=_preview_values(Village, headers, fields, values) if values else [],
+        changes=_preview_changes(Village, headers, fields, before, after) if after else [],
+    )
+
+
 def _check_village(village, row, error):
     try:
         village.full_clean(exclude=["township", "county"], validate_unique=False, validate_constraints=False)
@@ -545,8 +626,9 @@ def _check_village(village, row, error):
 
 HOUSEHOLD_IMPORT_FIELDS = [
     "head_name", "head_phone", "member_count", "status", "identified_year", "exit_year", "is_dibao", "is_wubao",
-    "is_serious_illness", "is_disabled", "is_elderly", "is_low_income", "helper_name", "measures",
-    "income_measure_count",
+    "is_serious_illness", "is_disabled", "is_elderly", "is_low_income",
+    "food_ok", "clothing_ok", "education_ok", "medical_ok", "housing_ok", "water_ok",
+    "helper_name", "measures", "income_measure_count",
 ]
 SMALLINT_MAX = 32767  # PositiveSmallIntegerField on every database
 
@@ -643,6 +725,8 @@ def household_import(*, acting_user, file, dry_run=False) -> ImportResult:
         current = existing.get(row["head_id_number"])
         if current is None:
             to_create.append((village_id, row))
+            if result.wants("created"):
+                result.add_sample("created", _household_preview(row, fields, values=[row[f] for f in fields]))
             continue
         pk, current_village_id, *current_values = current
         if current_village_id not in visible_villages:
@@ -651,8 +735,15 @@ def household_import(*, acting_user, file, dry_run=False) -> ImportResult:
         values = [row[f] for f in fields]
         if current_village_id != village_id or current_values != values:
             to_update.append((pk, village_id, values, current_village_id))
+            if result.wants("updated"):
+                preview = _household_preview(row, fields, before=current_values, after=values)
+                if current_village_id != village_id:
+                    preview.changes.insert(0, ("村", "其他村", row["village"]))
+                result.add_sample("updated", preview)
         else:
             result.unchanged += 1
+            if result.wants("unchanged"):
+                result.add_sample("unchanged", _household_preview(row, fields))
     result.created, result.updated = len(to_create), len(to_update)
     result.errors = _in_row_order(result.errors)
     if result.errors or dry_run:
@@ -663,6 +754,22 @@ def household_import(*, acting_user, file, dry_run=False) -> ImportResult:
             {v for v, _ in to_create} | {u[1] for u in to_update} | {u[3] for u in to_update}
         )
     return result
+
+
+def _household_preview(row, fields, *, values=(), before=(), after=()):
+    from .importers import HOUSEHOLD_COLUMNS
+    from .validators import mask_id_number
+
+    headers = {c.field: c.header for c in HOUSEHOLD_COLUMNS}
+    shown = [f for f in fields if f != "head_name"]  # the name has its own column
+    return PreviewRow(
+        line=row["_row"], place=_preview_place(row, ("county", "township", "village"), "village_code"),
+        name=row.get("head_name", ""),
+        id_number=mask_id_number(row["head_id_number"]),
+        values=_preview_values(Household, headers, shown, [v for f, v in zip(fields, values, strict=True) if f != "head_name"])
+        if values else [],
+        changes=_preview_changes(Household, headers, fields, before, after) if after else [],
+    )
 
 
 HISTORY_REASON = "Excel导入"

@@ -17,7 +17,7 @@ from .sections import village_sections
 from .selectors import (
     household_list,
     key_village_counts,
-    key_village_list,
+    key_village_list_with_columns,
     village_list,
     village_population_summary,
     village_rating_explanation,
@@ -145,19 +145,29 @@ def household_edit(request, pk):
 def household_export(request):
     filterset = HouseholdFilterSet(request.GET or None, queryset=household_list(user=request.user), user=request.user)
     qs = filterset.qs
-    headers = ["县（市、区）", "乡（镇）", "村", "户主姓名", "户主身份证号", "联系电话", "家庭人口", "状态", "脱贫年份", "帮扶责任人",
-               "村代码"]
+    # The columns of the household template, flags and 两不愁三保障 included (blank = 未填写).
+    flags = ["is_dibao", "is_wubao", "is_serious_illness", "is_disabled", "is_elderly", "is_low_income"]
+    guarantees = [name for name, _ in GUARANTEES]
+    labels = {f.name: f.verbose_name for f in Household._meta.fields}
+    headers = ["县（市、区）", "乡（镇）", "村", "户主姓名", "户主身份证号", "联系电话", "家庭人口", "状态", "识别年份", "脱贫年份",
+               *(labels[f] for f in flags), *(labels[f] for f in guarantees), "帮扶责任人", "帮扶措施", "增收措施数", "村代码"]
+
+    def yes_no(value):  # 是 / 否, and blank for 未填写
+        return None if value is None else ("是" if value else "否")
+
     rows = (
         [county, township, village, name, mask_id_number(idn), mask_phone(phone), members, HouseholdStatus(status).label,
-         exit_year, helper, code]
-        for county, township, village, code, name, idn, phone, members, status, exit_year, helper in qs.values_list(
-            "village__county__name", "village__township__name", "village__name", "village__code", "head_name", "head_id_number",
-            "head_phone", "member_count", "status", "exit_year", "helper_name",
+         identified, exit_year, *(yes_no(v) for v in marks), helper, measures, income, code]
+        for county, township, village, name, idn, phone, members, status, identified, exit_year, *marks, helper, measures, income,
+        code in qs.values_list(
+            "village__county__name", "village__township__name", "village__name", "head_name", "head_id_number",
+            "head_phone", "member_count", "status", "identified_year", "exit_year", *flags, *guarantees,
+            "helper_name", "measures", "income_measure_count", "village__code",
         ).iterator(chunk_size=5000)
     )
     return xlsx_response(
         filename=f"贫困户列表_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="贫困户", headers=headers, rows=rows,
-        column_widths=[12, 14, 16, 10, 22, 14, 8, 8, 8, 10, 15],
+        column_widths=[12, 14, 16, 10, 22, 14, 8, 8, 8, 8, *([8] * 12), 10, 40, 8, 15],
     )
 
 
@@ -188,32 +198,44 @@ def village_override(request, pk):
 
 
 def _key_villages(request):
-    filterset = KeyVillageFilterSet(request.GET or None, queryset=key_village_list(user=request.user), user=request.user)
-    return filterset, filterset.qs
+    villages, info = key_village_list_with_columns(user=request.user)
+    filterset = KeyVillageFilterSet(request.GET or None, queryset=villages, user=request.user)
+    # The visit columns are there when inspections has registered them (villages/annotations.py).
+    info["visit_columns"] = "last_visit_date" in villages.query.annotations
+    return filterset, filterset.qs, info
 
 
 @login_required
 def key_village_list_view(request):
-    filterset, qs = _key_villages(request)
+    filterset, qs, info = _key_villages(request)
     labels = dict(Category.objects.values_list("number", "label"))
     return render(request, "villages/key_village_list.html", {
-        **list_context(request, filterset), "counts": key_village_counts(villages=qs), "labels": labels,
+        **list_context(request, filterset), "counts": key_village_counts(villages=qs), "labels": labels, **info,
     })
 
 
 @login_required
 def key_village_export(request):
-    _, qs = _key_villages(request)
+    _, qs, info = _key_villages(request)
     labels = dict(Category.objects.values_list("number", "label"))
     headers = ["星级", "符合类别数", "县（市、区）", "乡（镇）", "村", "村类型", "符合类别"]
-    rows = (
-        [v.star_rating.stars, v.star_rating.category_count, v.township.county.name, v.township.name, v.name,
-         "贫困村" if v.is_poor_village else "面上村", "；".join(f"{n}.{labels.get(n, '')}" for n in v.star_rating.categories)]
-        for v in qs.iterator(chunk_size=2000)
-    )
+    widths = [6, 10, 12, 14, 16, 8, 80]
+    if info["visit_columns"]:
+        headers += ["最近指导", "本周期已指导"]
+        widths += [12, 12]
+
+    def rows():
+        for v in qs.iterator(chunk_size=2000):
+            row = [v.star_rating.stars, v.star_rating.category_count, v.township.county.name, v.township.name, v.name,
+                   "贫困村" if v.is_poor_village else "面上村",
+                   "；".join(f"{n}.{labels.get(n, '')}" for n in v.star_rating.categories)]
+            if info["visit_columns"]:
+                row += [v.last_visit_date, "是" if v.visited_this_campaign else "否"]
+            yield row
+
     return xlsx_response(
-        filename=f"重点村名单_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="重点村", headers=headers, rows=rows,
-        column_widths=[6, 10, 12, 14, 16, 8, 80],
+        filename=f"重点村名单_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="重点村", headers=headers, rows=rows(),
+        column_widths=widths,
     )
 
 

@@ -11,6 +11,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.urls import get_resolver, reverse
 from openpyxl import load_workbook
 
@@ -32,6 +33,14 @@ class World:
 
 @pytest.fixture
 def world(db):
+    # Today is in the 2019 campaign: it is the key-village list's "本周期".
+    traveller = time_machine.travel(datetime.datetime(2019, 12, 1, 10, 0))
+    traveller.start()
+    yield _build()
+    traveller.stop()
+
+
+def _build():
     w = World()
     zhengzhou = CityFactory(name="郑州市")
     w.a = CountyFactory(city=zhengzhou, name="登封市")
@@ -44,8 +53,9 @@ def world(db):
         "乙村": VillageFactory(township=w.ta2, name="乙村", is_poor_village=False, exit_status="exited", exit_year=2017),
         "丙村": VillageFactory(township=w.tb1, name="丙村", is_poor_village=True),
         "丁村": VillageFactory(township=w.tc1, name="丁村", is_poor_village=True),
+        "戊村": VillageFactory(township=w.tb1, name="戊村", is_poor_village=True),  # never visited
     }
-    for name, categories in (("甲村", [1, 2, 8]), ("乙村", []), ("丙村", [8]), ("丁村", [1, 2])):
+    for name, categories in (("甲村", [1, 2, 8]), ("乙村", [3]), ("丙村", [8]), ("丁村", [1, 2]), ("戊村", [1, 2])):
         StarRating.objects.create(
             village=w.v[name], year=2018, categories=categories, category_count=len(categories),
             category_mask=sum(1 << (n - 1) for n in categories), stars=min(len(categories), 3),
@@ -98,13 +108,13 @@ ROW_NAMES = {
     "villages:household_list": (lambda o: o.head_name, "户主姓名"),
     "villages:key_village_list": (lambda o: o.name, "村"),
     "inspections:visit_list": (lambda o: f"{o.village.name}{o.visit_date:%m%d}", None),
-    "inspections:problem_list": (lambda o: o.description, None),
-    "inspections:experience_list": (lambda o: o.experience, None),
+    "inspections:problem_list": (lambda o: o.description, "问题描述"),
+    "inspections:experience_list": (lambda o: o.experience, "典型经验"),
 }
 ALL = {
-    "villages:village_list": {"甲村", "乙村", "丙村"},
+    "villages:village_list": {"甲村", "乙村", "丙村", "戊村"},
     "villages:household_list": {"王建国", "李秀英", "张明亮", "赵建军"},
-    "villages:key_village_list": {"甲村", "丙村"},
+    "villages:key_village_list": {"甲村", "乙村", "丙村", "戊村"},
     "inspections:visit_list": {"甲村1008", "丙村1009", "乙村1010", "乙村1020"},
     "inspections:problem_list": {"产业带贫不明显", "项目公示不规范", "利益联结不健全"},  # 共性问题 by default
     "inspections:experience_list": {"光伏收益设公益岗位", "合作社带动增收", "三变改革激活资源"},
@@ -124,9 +134,12 @@ CASES = {
     ("villages:household_list", "township"): (lambda w: {"township": w.ta1.pk}, {"王建国", "李秀英"}),
     ("villages:household_list", "status"): (lambda w: {"status": "exited"}, {"李秀英"}),
     ("villages:household_list", "village"): (lambda w: {"village": w.v["乙村"].pk}, {"张明亮"}),
-    ("villages:key_village_list", "county"): (lambda w: {"county": w.b.pk}, {"丙村"}),
-    ("villages:key_village_list", "stars"): (lambda w: {"stars": 1}, {"丙村"}),
-    ("villages:key_village_list", "category"): (lambda w: {"category": 1}, {"甲村"}),
+    ("villages:key_village_list", "county"): (lambda w: {"county": w.b.pk}, {"丙村", "戊村"}),
+    ("villages:key_village_list", "stars"): (lambda w: {"stars": 1}, {"乙村", "丙村"}),
+    ("villages:key_village_list", "category"): (lambda w: {"category": 1}, {"甲村", "戊村"}),
+    # 本周期 is the 2019 campaign: only 乙村 was guided in it (2019-10-10, 52 days before "today").
+    ("villages:key_village_list", "visited"): (lambda w: {"visited": "yes"}, {"乙村"}),
+    ("villages:key_village_list", "last_visit"): (lambda w: {"last_visit": "90"}, {"甲村", "丙村", "戊村"}),
     ("inspections:visit_list", "q"): (lambda w: {"q": "巩义"}, {"丙村1009"}),
     ("inspections:visit_list", "campaign"): (lambda w: {"campaign": w.camp2.pk}, {"乙村1010"}),
     ("inspections:visit_list", "team"): (lambda w: {"team": w.team2.pk}, {"丙村1009"}),

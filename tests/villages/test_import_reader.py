@@ -228,7 +228,7 @@ def test_history_names_the_importer_and_never_holds_the_id_number(officer_a, vil
     first = household.history.get()
     assert (first.history_type, first.history_user, first.history_change_reason) == ("+", officer_a, "Excel导入")
     assert (first.head_name, first.village_id, first.identified_year, first.income_measure_count, first.food_ok) == (
-        "张三", village_a.pk, 2018, 2, True)
+        "张三", village_a.pk, 2018, 2, None)  # 不愁吃 not in the file: 未填写, not 已保障
     wb.active["D2"] = "张三丰"
     assert household_import(acting_user=officer_a, file=saved(wb)).updated == 1
     latest = household.history.order_by("-history_id").first()

@@ -92,7 +92,8 @@ def test_household_export_masks_and_writes_formulas_as_text(client_a, village_a)
     HouseholdFactory(village=village_a, head_id_number=FULL_ID, head_phone="13812345678", head_name="=HYPERLINK(\"x\")",
                      helper_name="@SUM(A1)")
     rows, sheet = xlsx(client_a.get(reverse("villages:household_export")))
-    assert rows[1][3] == '=HYPERLINK("x")' and rows[1][9] == "@SUM(A1)"
+    helper = rows[0].index("帮扶责任人")
+    assert rows[1][3] == '=HYPERLINK("x")' and rows[1][helper] == "@SUM(A1)"
     assert rows[1][4] == "410***********0013" and rows[1][5] == "138****5678"
     assert "<f>" not in sheet and FULL_ID not in sheet and "13812345678" not in sheet
 
