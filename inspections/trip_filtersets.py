@@ -22,6 +22,11 @@ class _InspectionScoped(ScopedFilterSet):
             self.filters["team"].queryset = teams
         if "campaign" in self.filters:
             self.filters["campaign"].queryset = Campaign.objects.filter(kind=TeamKind.INSPECTION, pk__in=teams.values("campaign_id"))
+        # A filter's form field is built once and cached: if anything built it before the querysets
+        # above were set, it would keep an empty list and silently ignore every value.
+        for f in self.filters.values():
+            if isinstance(f, django_filters.ModelChoiceFilter):
+                f.field.queryset = f.queryset
 
 
 class TripFilterSet(_InspectionScoped):
