@@ -10,6 +10,7 @@ from .choices import FindingCategory, FindingSeverity, InspectionMethod, SampleL
 from .models import InspectionTrip
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 DATE_ERRORS = {"invalid": "请输入有效的日期，如 2018-10-23。", "required": "请填写日期。"}
 
 
@@ -42,7 +43,7 @@ class TripForm(_Styled, forms.Form):
     start_date = forms.DateField(label="开始日期", widget=DATE_INPUT, error_messages=DATE_ERRORS)
     end_date = forms.DateField(label="结束日期", widget=DATE_INPUT, error_messages=DATE_ERRORS,
                                help_text="每次安排1-2天（河源市工作方案 四）。")
-    members = MemberChoiceField(label="参加人员", queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+    members = MemberChoiceField(label="参加人员", queryset=Person.objects.none(), required=False, widget=CHECKBOXES,
                                 error_messages={"invalid_choice": "所选人员不是该督查小组的成员。"})
     note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -100,8 +101,13 @@ class SampleForm(forms.Form):
             .select_related("village").order_by("village__name", "status", "head_name"))
 
 
+class _NameChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class SwapForm(forms.Form):
-    village = forms.ModelChoiceField(label="换下", queryset=Village.objects.none(), empty_label=None)
+    village = _NameChoice(label="换下", queryset=Village.objects.none(), empty_label=None)
     replacement = VillageChoices(label="换成", queryset=Village.objects.none())
 
     def __init__(self, *args, trip, sampled_village_ids=(), **kwargs):
@@ -134,7 +140,7 @@ class FindingForm(_Styled, forms.Form):
     method = forms.ChoiceField(label="督查形式", choices=[("", "请选择"), *InspectionMethod.choices],
                                error_messages={"required": "请选择督查形式。"})
     severity = forms.ChoiceField(label="性质", choices=FindingSeverity.choices, initial=FindingSeverity.GENERAL,
-                                 widget=forms.RadioSelect, help_text="重大问题报告市脱贫攻坚督查工作领导小组（河源市工作方案 六）。")
+                                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}), help_text="重大问题报告市脱贫攻坚督查工作领导小组（河源市工作方案 六）。")
     description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写问题描述。"})
 
     def __init__(self, *args, trip, samples, **kwargs):
@@ -170,7 +176,7 @@ class ArchiveForm(_Styled, forms.Form):
                                   error_messages={"required": "请选择督查小组。", "invalid_choice": "您不能为所选小组登记档案移交。"})
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, error_messages={"required": "请填写年度。"})
     quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=[(n, f"第{n}季度") for n in range(1, 5)])
-    trips = forms.ModelMultipleChoiceField(label="移交档案的督查", queryset=InspectionTrip.objects.none(), widget=forms.CheckboxSelectMultiple,
+    trips = forms.ModelMultipleChoiceField(label="移交档案的督查", queryset=InspectionTrip.objects.none(), widget=CHECKBOXES,
                                            error_messages={"required": "请选择移交档案的督查。"})
     handed_over_on = forms.DateField(label="移交日期", widget=DATE_INPUT, error_messages=DATE_ERRORS,
                                      help_text="每个季度的最后一个工作日移交市扶贫办业务科（河源市工作方案 四）。")

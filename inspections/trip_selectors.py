@@ -11,7 +11,7 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Case, Count, Max, Q, When
 from django.utils import timezone
 
 from rosters.choices import Role, TeamKind
@@ -75,7 +75,10 @@ def trip_detail_queryset(*, user):
 
 
 def trip_samples(trip):
-    return trip.samples.select_related("township", "village", "household").order_by("level", "township__name", "village__name", "household__head_name")
+    """Townships, then villages, then households village by village."""
+    level_order = Case(When(level=SampleLevel.TOWNSHIP, then=0), When(level=SampleLevel.VILLAGE, then=1), default=2)
+    return (trip.samples.select_related("township", "village", "household")
+            .annotate(level_order=level_order).order_by("level_order", "township__name", "village__name", "household__status", "household__head_name"))
 
 
 def trip_findings(trip):

@@ -195,7 +195,7 @@ def sample_save(*, acting_user, trip: InspectionTrip, townships=(), villages=(),
     trip.samples.all().delete()
     village_township = {v.pk: v.township_id for v in villages}
     rows = [TripSample(trip=trip, level=SampleLevel.TOWNSHIP, township_id=t,
-                       reason=reasons.get((SampleLevel.TOWNSHIP, t), old.get((SampleLevel.TOWNSHIP, t), "")))
+                       reason=reasons.get((SampleLevel.TOWNSHIP, t)) or _township_reason(t, villages, old.get((SampleLevel.TOWNSHIP, t), "")))
             for t in sorted(township_ids)]
     rows += [TripSample(trip=trip, level=SampleLevel.VILLAGE, township_id=v.township_id, village=v,
                         reason=reasons.get((SampleLevel.VILLAGE, v.pk), old.get((SampleLevel.VILLAGE, v.pk), "")))
@@ -205,6 +205,15 @@ def sample_save(*, acting_user, trip: InspectionTrip, townships=(), villages=(),
              for h in households]
     TripSample.objects.bulk_create(rows)
     return trip
+
+
+def _township_reason(township_id, villages, previous):
+    """A township sampled because villages in it are: say which, keeping what else was said of it before."""
+    names = "、".join(v.name for v in villages if v.township_id == township_id)
+    if not names:
+        return previous
+    rest = previous.split("，", 1)[1] if previous.startswith("所选") and "，" in previous else ""
+    return f"所选{names}所在乡（镇）" + (f"，{rest}" if rest else "")
 
 
 @transaction.atomic
