@@ -4,7 +4,7 @@ from django.db.models import Count
 
 from .choices import TripStatus
 from .models import Finding
-from .trip_selectors import village_trips
+from .trip_selectors import trip_list, village_trips
 
 
 def village_finding_counts(villages):
@@ -17,3 +17,11 @@ def village_finding_counts(villages):
 
 def village_trips_section(request, village):
     return {"trips": village_trips(user=request.user, village=village)[:20]}
+
+
+def team_trips_section(request, team):
+    """An inspection group's page lists its trips (the user's scope applies)."""
+    if team.kind != "inspection":
+        return None
+    trips = trip_list(user=request.user).filter(team=team).annotate(finding_count=Count("findings"))
+    return {"trips": trips[:50], "trip_count": trips.count()}

@@ -218,3 +218,13 @@ def test_archive_hand_over_page(client, trip_1, member_1, leader_2, places_a):
     response = client.post(archive, {"team": trip_1.team_id, "year": 2018, "quarter": 4, "trips": [trip_1.pk],
                                      "handed_over_on": "2018-12-28", "received_by": "业务科"})
     assert response.status_code == 400 and "2018年第3季度" not in client.get(archive).content.decode()
+
+
+def test_the_team_page_lists_its_trips(client, three_trips, city_user, officer_b):
+    team = three_trips[0].team
+    client.force_login(city_user)
+    html = client.get(team.get_absolute_url()).content.decode()
+    assert "督查记录（2次）" in html and three_trips[0].get_absolute_url() in html and three_trips[2].get_absolute_url() not in html
+    client.force_login(officer_b)  # 第二组's page, seen from the county it covers
+    html = client.get(three_trips[2].team.get_absolute_url()).content.decode()
+    assert "督查记录（1次）" in html
