@@ -59,10 +59,13 @@ def in_scope(user, obj):
     """The object lies in a county the user may see (the 404 rule, asked again by services)."""
     if obj is None:
         return True
+    from villages.models import County
     from villages.scoping import visible_county_ids
 
     ids = visible_county_ids(user)
-    return ids is None or ids.filter(pk=_county_id(obj)).exists()
+    # ``ids`` is a one-column subquery of county ids (for a team member, TeamCounty's county_id):
+    # ask County, so the id is compared with county ids and not with the subquery's own primary key.
+    return ids is None or County.objects.filter(pk__in=ids).filter(pk=_county_id(obj)).exists()
 
 
 @rules.predicate

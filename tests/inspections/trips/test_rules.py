@@ -318,3 +318,18 @@ def test_a_city_office_of_another_city_may_not_edit(trip_1, county_a):
     other = UserFactory(username="other_city", role="city", city=CityFactory(name="洛阳市"), county=None)
     assert not rules.has_perm("inspections.edit_trip", other, trip_1)
     assert not rules.has_perm("inspections.plan_trip", other, trip_1.team.coverage.get())
+
+
+def test_a_team_members_scope_is_compared_by_county_id(city):
+    """in_scope asks for county ids: a coverage row's own id that happens to equal another county's id grants nothing."""
+    from types import SimpleNamespace
+
+    from rosters.permissions import in_scope
+    from tests.factories import CountyFactory
+
+    mine, other = CountyFactory(city=city, name="本县"), CountyFactory(city=city, name="他县")
+    team = TeamFactory(name="第七组")
+    TeamCountyFactory(team=team, county=mine, id=other.pk)
+    user = team_member_user(team, username="qizu")
+    assert in_scope(user, SimpleNamespace(county_id=mine.pk))
+    assert not in_scope(user, SimpleNamespace(county_id=other.pk))
