@@ -28,7 +28,6 @@ from .choices import (
     SAMPLE_PRE_EXIT_PER_VILLAGE,
     FindingCategory,
     SampleLevel,
-    TripStatus,
 )
 from .models import ArchiveHandover, Finding, GuidanceVisit, InspectionTrip, TripSample
 
@@ -359,8 +358,3 @@ def propose_households(*, village_ids, seed):
                 ))
     return items
 
-
-def trip_stats(*, user):
-    return InspectionTrip.objects.visible_to(user).aggregate(
-        planned=Count("pk", filter=Q(status=TripStatus.PLANNED)), ended=Count("pk", filter=Q(status=TripStatus.ENDED)),
-    )

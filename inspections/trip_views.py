@@ -56,6 +56,18 @@ def _editable_trip(request, pk):
     return trip
 
 
+def _open_trip_page(view):
+    """Pages that change a trip send an ended trip's visitor back to the (locked) trip page."""
+    def wrapper(request, pk, *args, **kwargs):
+        trip = _editable_trip(request, pk)
+        if trip.is_ended:
+            messages.info(request, "该督查已结束，记录已锁定。")
+            return redirect(trip)
+        return view(request, trip, *args, **kwargs)
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
 # --- list, export, coverage -----------------------------------------------------------------------
 
 
@@ -138,8 +150,8 @@ def trip_create(request):
 
 
 @login_required
-def trip_edit(request, pk):
-    trip = _editable_trip(request, pk)
+@_open_trip_page
+def trip_edit(request, trip):
     initial = {"start_date": trip.start_date, "end_date": trip.end_date, "note": trip.note, "members": list(trip.members.all())}
     form = TripForm(request.POST or None, trip=trip, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -213,9 +225,9 @@ def trip_advance(request, pk):
 
 
 @login_required
-def trip_propose(request, pk):
+@_open_trip_page
+def trip_propose(request, trip):
     """The proposer's sample, each choice explained; POST takes it as it stands."""
-    trip = _editable_trip(request, pk)
     seed_text = request.POST.get("seed") or request.GET.get("seed") or ""
     seed = int(seed_text) if seed_text.isdigit() else trip.pk
     proposal = sample_proposal(trip=trip, seed=seed)
@@ -231,8 +243,8 @@ def trip_propose(request, pk):
 
 
 @login_required
-def sample_edit(request, pk):
-    trip = _editable_trip(request, pk)
+@_open_trip_page
+def sample_edit(request, trip):
     samples = list(trip.samples.all())
     sampled_villages = [s.village_id for s in samples if s.level == SampleLevel.VILLAGE]
     initial = {"villages": sampled_villages, "households": [s.household_id for s in samples if s.level == SampleLevel.HOUSEHOLD]}

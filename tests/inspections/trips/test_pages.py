@@ -228,3 +228,22 @@ def test_the_team_page_lists_its_trips(client, three_trips, city_user, officer_b
     client.force_login(officer_b)  # 第二组's page, seen from the county it covers
     html = client.get(three_trips[2].team.get_absolute_url()).content.decode()
     assert "督查记录（1次）" in html
+
+
+def test_editing_the_plan_and_the_locked_pages_of_an_ended_trip(member_client, trip_1, coverage_1, member_1, places_a):
+    other = services.trip_plan(acting_user=member_1, coverage=coverage_1, start_date=datetime.date(2018, 8, 6),
+                               end_date=datetime.date(2018, 8, 6))
+    response = member_client.post(url("trip_edit", other), {"start_date": "2018-07-11", "end_date": "2018-07-11", "note": "改期"})
+    assert response.status_code == 200 and "日期不能重叠" in response.content.decode() and "改期" in response.content.decode()
+    response = member_client.post(url("trip_edit", other), {"start_date": "2018-08-07", "end_date": "2018-08-08", "note": "改期",
+                                                            "members": [member_1.person.pk]})
+    other.refresh_from_db()
+    assert response.status_code == 302 and other.start_date == datetime.date(2018, 8, 7) and other.note == "改期"
+    east, west = places_a["东村"], places_a["西村"]
+    services.sample_save(acting_user=member_1, trip=trip_1, villages=[east, west], households=sample_of(east) + sample_of(west))
+    services.trip_start(acting_user=member_1, trip=trip_1)
+    services.exchange_save(acting_user=member_1, trip=trip_1, date=JUL, with_whom="县扶贫办", summary="意见")
+    services.trip_end(acting_user=member_1, trip=trip_1)
+    for name in ("trip_edit", "trip_propose", "trip_sample"):
+        response = member_client.get(url(name, trip_1))
+        assert response.status_code == 302 and response["Location"] == trip_1.get_absolute_url(), name
