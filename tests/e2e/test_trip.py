@@ -62,6 +62,10 @@ def test_plan_sample_swap_find_exchange_and_end(page, live_server, member, place
     page.get_by_role("button", name="替换").click()
     expect(page.get_by_text("已将北村换成西村")).to_be_visible()
     expect(page.get_by_text("抽查对象符合要求。")).to_be_visible()
+    page.get_by_role("link", name="手动调整").click()
+    expect(page.get_by_label("城关镇 / 西村（面上村）")).to_be_checked()
+    page.screenshot(path=str(artifacts / "trip_sample_form_1366.png"), full_page=True)
+    page.go_back()
     household = InspectionTrip.objects.get().samples.filter(level="household", village=places_a["西村"]).first().household
 
     target = page.locator("#id_target")
@@ -86,7 +90,9 @@ def test_plan_sample_swap_find_exchange_and_end(page, live_server, member, place
     page.screenshot(path=str(artifacts / "trip_ended_1366.png"), full_page=True)
     assert InspectionTrip.objects.get().status == "ended" and Finding.objects.get().household == household
 
-    page.get_by_role("link", name="督查记录").first.click()
+    page.locator("#mainnav").get_by_role("link", name="督查记录").click()
+    expect(page.get_by_role("cell", name="登封市")).to_be_visible()
+    page.screenshot(path=str(artifacts / "trip_list_1366.png"), full_page=True)
     page.get_by_role("link", name="每月督查情况").click()
     expect(page.get_by_text("第一组 · 登封市")).to_be_visible()
     page.screenshot(path=str(artifacts / "trip_coverage_1366.png"), full_page=True)
