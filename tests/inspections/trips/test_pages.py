@@ -247,3 +247,19 @@ def test_editing_the_plan_and_the_locked_pages_of_an_ended_trip(member_client, t
     for name in ("trip_edit", "trip_propose", "trip_sample"):
         response = member_client.get(url(name, trip_1))
         assert response.status_code == 302 and response["Location"] == trip_1.get_absolute_url(), name
+
+
+def test_the_trip_page_query_count_does_not_grow_with_its_rows(member_client, trip_1, member_1, places_a, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    east, west = places_a["东村"], places_a["西村"]
+    services.sample_save(acting_user=member_1, trip=trip_1, villages=[east, west], households=sample_of(east) + sample_of(west))
+    services.finding_add(acting_user=member_1, trip=trip_1, target=f"village:{east.pk}", category="funds", description="一", method="ledger")
+    with CaptureQueriesContext(connection) as few:
+        member_client.get(url("trip_detail", trip_1))
+    for household in sample_of(east) + sample_of(west):
+        services.finding_add(acting_user=member_1, trip=trip_1, target=f"household:{household.pk}", category="policy",
+                             description="二", method="home_visit")
+    with django_assert_num_queries(len(few)):
+        member_client.get(url("trip_detail", trip_1))
