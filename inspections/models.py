@@ -375,3 +375,16 @@ class ArchiveHandover(models.Model):
 
     def get_absolute_url(self):
         return reverse("inspections:archive_list")
+
+    @property
+    def due_date(self):
+        """HY 四: the quarter's last working day (official calendar, see reminders.calendar)."""
+        import datetime
+
+        from reminders.calendar import last_working_day_of_quarter
+
+        return last_working_day_of_quarter(datetime.date(self.year, self.quarter * 3, 1))
+
+    @property
+    def is_late(self):
+        return self.handed_over_on > self.due_date

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from reminders.calendar import last_working_day_of_quarter
 from rosters.choices import TeamKind
 from rosters.models import Team
 from villages.excel import xlsx_response
@@ -367,10 +368,11 @@ def archive_view(request):
     teams = Team.objects.visible_to(user).filter(kind=TeamKind.INSPECTION).select_related("campaign").order_by("-campaign__start_date", "order")
     teams = Team.objects.filter(pk__in=[t.pk for t in teams if rules.has_perm("inspections.hand_over_archive", user, t)])
     handed = InspectionTrip.objects.filter(archive_handovers__isnull=False).values("pk")
+    today = timezone.localdate()
     trips = (trip_list(user=user).filter(team__in=teams, status=TripStatus.ENDED).exclude(pk__in=handed))
     form = ArchiveForm(request.POST or None, teams=teams, trips=trips,
-                       initial={"year": timezone.localdate().year, "quarter": services.quarter_of(timezone.localdate()),
-                                "handed_over_on": timezone.localdate()}) if teams.exists() else None
+                       initial={"year": today.year, "quarter": services.quarter_of(today),
+                                "handed_over_on": last_working_day_of_quarter(today)}) if teams.exists() else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied("只有督查小组成员和市扶贫办可以登记档案移交。")

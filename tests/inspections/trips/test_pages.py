@@ -213,7 +213,12 @@ def test_archive_hand_over_page(client, trip_1, member_1, leader_2, places_a):
     response = client.post(archive, {"team": trip_1.team_id, "year": 2018, "quarter": 3, "trips": [trip_1.pk],
                                      "handed_over_on": "2018-09-28", "received_by": "业务科 王某"})
     assert response.status_code == 302
-    assert "2018年第3季度" in client.get(archive).content.decode()
+    html = client.get(archive).content.decode()
+    assert "2018年第3季度" in html and "逾期" not in html  # due 2018-09-30, a Sunday worked before the National Day holiday
+    handover = trip_1.archive_handovers.get()
+    handover.handed_over_on = datetime.date(2018, 10, 8)
+    handover.save()
+    assert "应于2018年9月30日移交" in client.get(archive).content.decode()
     client.force_login(leader_2)
     response = client.post(archive, {"team": trip_1.team_id, "year": 2018, "quarter": 4, "trips": [trip_1.pk],
                                      "handed_over_on": "2018-12-28", "received_by": "业务科"})
