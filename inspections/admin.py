@@ -66,3 +66,51 @@ class RepeatVisitExceptionAdmin(admin.ModelAdmin):
         # The same service as the village page: city office only, a reason required and kept.
         created = repeat_exception_grant(acting_user=request.user, campaign=obj.campaign, village=obj.village, reason=obj.reason)
         obj.pk = created.pk
+
+
+# --- Inspection trips (督查) ------------------------------------------------------------------------
+
+from .models import ArchiveHandover, Finding, InspectionTrip, OpinionExchange, TripSample  # noqa: E402
+
+
+class TripSampleInline(admin.TabularInline):
+    model = TripSample
+    extra = 0
+    fields = ["level", "township", "village", "household", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+
+class FindingInline(admin.TabularInline):
+    model = Finding
+    extra = 0
+    fields = ["category", "description", "method", "severity", "village", "household"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(InspectionTrip)
+class InspectionTripAdmin(admin.ModelAdmin):
+    """Read-only here: trips are planned and recorded on their pages, through the services."""
+
+    list_display = ["start_date", "end_date", "team", "county", "status"]
+    list_filter = ["status", "campaign"]
+    inlines = [TripSampleInline, FindingInline]
+    readonly_fields = ["campaign", "team", "county", "start_date", "end_date", "status", "sample_exception_reason",
+                       "sample_exception_by", "sample_exception_at", "created_by", "ended_by", "ended_at", "note"]
+    exclude = ["members"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(OpinionExchange)
+class OpinionExchangeAdmin(admin.ModelAdmin):
+    list_display = ["trip", "date", "with_whom"]
+    readonly_fields = ["trip", "date", "with_whom", "summary", "recorded_by"]
+
+
+@admin.register(ArchiveHandover)
+class ArchiveHandoverAdmin(admin.ModelAdmin):
+    list_display = ["team", "year", "quarter", "handed_over_on", "received_by"]
+    readonly_fields = ["team", "year", "quarter", "trips", "handed_over_on", "handed_over_by", "received_by", "note"]

@@ -48,3 +48,60 @@ PRINT_COPIES = ("市脱贫攻坚领导小组办公室", "县脱贫攻坚领导�
 
 # ZZ 三: at most 2 villages per group per day.
 MAX_VILLAGES_PER_DAY = 2
+
+
+# --- Inspection trips (督查, HY 四; SPEC §7) ------------------------------------------------------
+
+class TripStatus(models.TextChoices):
+    PLANNED = "planned", "计划"
+    ONGOING = "ongoing", "进行中"
+    ENDED = "ended", "已结束"
+
+
+class SampleLevel(models.TextChoices):
+    TOWNSHIP = "township", "乡（镇）"
+    VILLAGE = "village", "村"
+    HOUSEHOLD = "household", "农户"
+
+
+class FindingCategory(models.TextChoices):
+    """HY 附件: the 8 rows of the inspection table, in the table's order (the unnumbered row is the 5th)."""
+
+    RESPONSIBILITY = "responsibility", "扶贫责任落实情况"
+    POLICY = "policy", "扶贫政策落实情况"
+    IDENTIFICATION = "identification", "贫困识别退出情况"
+    MEASURES = "measures", "帮扶措施落实情况"
+    TASKS = "tasks", "脱贫任务完成情况"
+    NEW_COUNTRYSIDE = "new_countryside", "新农村建设情况"
+    FUNDS = "funds", "资金使用率情况"
+    RECORDS = "records", "信息录入和台账建立情况"
+
+
+class InspectionMethod(models.TextChoices):
+    """HY 附件 督查形式: how a finding was established."""
+
+    LEDGER = "ledger", "查阅台账"
+    HOME_VISIT = "home_visit", "入户核实"
+    MEETING = "meeting", "座谈"
+    SITE_VISIT = "site_visit", "实地走访"
+    SYSTEM_DATA = "system_data", "查看系统数据"
+    DEPARTMENT_DATA = "department_data", "到相关部门核实数据"
+
+
+class FindingSeverity(models.TextChoices):
+    """HY 六: major problems are reported to the leading group."""
+
+    GENERAL = "general", "一般"
+    MAJOR = "major", "重大"
+
+
+# HY 四: 每次安排1-2天.
+MAX_TRIP_DAYS = 2
+# HY 四: 每次至少抽查1个镇1个贫困村和1个面上村，每村至少抽查3户农户（2户预脱贫户、1户未脱贫户）.
+SAMPLE_MIN_TOWNSHIPS = 1
+SAMPLE_MIN_POOR_VILLAGES = 1
+SAMPLE_MIN_ORDINARY_VILLAGES = 1
+SAMPLE_PRE_EXIT_PER_VILLAGE = 2
+SAMPLE_POOR_PER_VILLAGE = 1
+# The proposer calls a village "inspected or guided lately" within this many days of the trip.
+RECENT_DAYS = 90

@@ -8,7 +8,17 @@ from simple_history.models import HistoricalRecords
 
 from villages.scoping import ScopedQuerySet
 
-from .choices import PROBLEM_CATEGORY_CHOICES, ChecklistResult, ProblemKind, VisitStatus
+from .choices import (
+    PROBLEM_CATEGORY_CHOICES,
+    ChecklistResult,
+    FindingCategory,
+    FindingSeverity,
+    InspectionMethod,
+    ProblemKind,
+    SampleLevel,
+    TripStatus,
+    VisitStatus,
+)
 
 
 class VisitQuerySet(ScopedQuerySet):
@@ -173,3 +183,214 @@ class VisitCorrection(models.Model):
 
     def __str__(self):
         return f"{self.visit} 更正于 {self.corrected_at:%Y-%m-%d %H:%M}"
+
+
+# --- Inspection trips (督查, HY 四; SPEC §7) ------------------------------------------------------
+
+
+class InspectionTrip(models.Model):
+    """One inspection group's trip (督查) to a county it covers: 1–2 days, about once a month (HY 四)."""
+
+    campaign = models.ForeignKey("rosters.Campaign", models.PROTECT, related_name="trips", verbose_name="工作周期")
+    team = models.ForeignKey("rosters.Team", models.PROTECT, related_name="trips", verbose_name="督查小组")
+    county = models.ForeignKey("villages.County", models.PROTECT, related_name="trips", verbose_name="被督查县（市、区）")
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期")
+    members = models.ManyToManyField("rosters.Person", related_name="trips", blank=True, verbose_name="参加人员")
+    status = models.CharField("状态", max_length=16, choices=TripStatus.choices, default=TripStatus.PLANNED)
+    # HY 四 sets a minimum sample; when the county's data cannot meet it, the group records why.
+    sample_exception_reason = models.TextField("抽查例外理由", blank=True)
+    sample_exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="例外登记人"
+    )
+    sample_exception_at = models.DateTimeField("例外登记时间", null=True, blank=True)
+    note = models.TextField("备注", blank=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="安排人")
+    created_at = models.DateTimeField("安排时间", auto_now_add=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="结束登记人"
+    )
+    ended_at = models.DateTimeField("结束登记时间", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    county_lookup = "county"
+
+    class Meta:
+        verbose_name = verbose_name_plural = "督查"
+        ordering = ["-start_date", "-pk"]
+        indexes = [
+            models.Index(fields=["team", "county", "start_date"], name="trip_team_county_day"),
+            models.Index(fields=["campaign", "start_date"], name="trip_campaign_day"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="trip_dates_ordered",
+                                   violation_error_message="结束日期不能早于开始日期。"),
+        ]
+
+    def __str__(self):
+        return f"{self.team.name} {self.county.name} {self.start_date:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("inspections:trip_detail", args=[self.pk])
+
+    @property
+    def is_ended(self):
+        return self.status == TripStatus.ENDED
+
+    @property
+    def has_sample_exception(self):
+        return bool(self.sample_exception_reason.strip())
+
+    @property
+    def days(self):
+        return (self.end_date - self.start_date).days + 1
+
+
+class TripSample(models.Model):
+    """A township, village or household sampled on a trip (HY 四), with why it was chosen."""
+
+    trip = models.ForeignKey(InspectionTrip, models.CASCADE, related_name="samples", verbose_name="督查")
+    level = models.CharField("层级", max_length=16, choices=SampleLevel.choices)
+    township = models.ForeignKey("villages.Township", models.PROTECT, related_name="trip_samples", verbose_name="乡（镇）")
+    village = models.ForeignKey("villages.Village", models.PROTECT, null=True, blank=True, related_name="trip_samples", verbose_name="村")
+    household = models.ForeignKey("villages.Household", models.PROTECT, null=True, blank=True, related_name="trip_samples", verbose_name="农户")
+    reason = models.CharField("抽取理由", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "抽查对象"
+        ordering = ["trip", "township_id", "village_id", "household_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["trip", "township"], condition=models.Q(level=SampleLevel.TOWNSHIP),
+                                    name="trip_sample_township_once"),
+            models.UniqueConstraint(fields=["trip", "village"], condition=models.Q(level=SampleLevel.VILLAGE),
+                                    name="trip_sample_village_once"),
+            models.UniqueConstraint(fields=["trip", "household"], condition=models.Q(level=SampleLevel.HOUSEHOLD),
+                                    name="trip_sample_household_once"),
+            models.CheckConstraint(
+                condition=(models.Q(level=SampleLevel.TOWNSHIP, village__isnull=True, household__isnull=True)
+                           | models.Q(level=SampleLevel.VILLAGE, village__isnull=False, household__isnull=True)
+                           | models.Q(level=SampleLevel.HOUSEHOLD, village__isnull=False, household__isnull=False)),
+                name="trip_sample_level_fields",
+            ),
+        ]
+
+    def __str__(self):
+        target = self.household or self.village or self.township
+        return f"{self.get_level_display()}：{target}"
+
+
+class Finding(models.Model):
+    """A problem found on a trip (发现问题), under one category of HY 附件.
+
+    A rectification letter's problem items are made from findings (HY 四: 整改函、问题清单),
+    so the row carries what an item needs: county, village and household (when the finding
+    concerns one), the category, the description and the severity.
+    """
+
+    trip = models.ForeignKey(InspectionTrip, models.CASCADE, related_name="findings", verbose_name="督查")
+    county = models.ForeignKey("villages.County", models.PROTECT, related_name="findings", verbose_name="县（市、区）")
+    township = models.ForeignKey("villages.Township", models.PROTECT, null=True, blank=True, related_name="findings", verbose_name="乡（镇）")
+    village = models.ForeignKey("villages.Village", models.PROTECT, null=True, blank=True, related_name="findings", verbose_name="村")
+    household = models.ForeignKey("villages.Household", models.PROTECT, null=True, blank=True, related_name="findings", verbose_name="农户")
+    category = models.CharField("类别", max_length=32, choices=FindingCategory.choices)
+    description = models.TextField("问题描述")
+    method = models.CharField("督查形式", max_length=32, choices=InspectionMethod.choices)
+    severity = models.CharField("性质", max_length=16, choices=FindingSeverity.choices, default=FindingSeverity.GENERAL)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="记录人")
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    county_lookup = "county"
+
+    class Meta:
+        verbose_name = verbose_name_plural = "督查发现问题"
+        ordering = ["trip", "pk"]
+        indexes = [models.Index(fields=["county", "severity"], name="finding_county_severity")]
+
+    def __str__(self):
+        return self.description[:40]
+
+    def get_absolute_url(self):
+        return f"{self.trip.get_absolute_url()}#finding-{self.pk}"
+
+    @property
+    def category_label(self):
+        return self.get_category_display()
+
+    @property
+    def is_major(self):
+        return self.severity == FindingSeverity.MAJOR
+
+    @property
+    def target_label(self):
+        """What the finding is attached to, as a reader says it (a household never with its full ID number)."""
+        if self.household_id:
+            return f"农户：{self.household.head_name}（{self.household.masked_id_number}），{self.village.name}"
+        if self.village_id:
+            return f"村：{self.village.name}"
+        if self.township_id:
+            return f"乡（镇）：{self.township.name}"
+        return f"县（市、区）：{self.county.name}"
+
+
+class OpinionExchange(models.Model):
+    """交换意见 (HY 四): after each trip, the group and the inspected unit and its leaders."""
+
+    trip = models.OneToOneField(InspectionTrip, models.CASCADE, related_name="exchange", verbose_name="督查")
+    date = models.DateField("交换意见日期")
+    with_whom = models.CharField("交换对象", max_length=300, help_text="被督查单位及在场的有关领导。")
+    summary = models.TextField("意见摘要")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="记录人")
+    recorded_at = models.DateTimeField("记录时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "交换意见"
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.with_whom}"
+
+
+class ArchiveHandover(models.Model):
+    """HY 四: each group hands its files to the 业务科 on the last working day of each quarter."""
+
+    team = models.ForeignKey("rosters.Team", models.PROTECT, related_name="archive_handovers", verbose_name="督查小组")
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度", validators=[MinValueValidator(1), MaxValueValidator(4)])
+    trips = models.ManyToManyField(InspectionTrip, related_name="archive_handovers", verbose_name="移交的督查档案")
+    handed_over_on = models.DateField("移交日期")
+    handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="移交人")
+    received_by = models.CharField("接收人（业务科）", max_length=64)
+    note = models.TextField("备注", blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    county_lookup = "team__coverage__county"
+    county_lookup_many = True
+
+    class Meta:
+        verbose_name = verbose_name_plural = "督查档案移交"
+        ordering = ["-year", "-quarter", "team"]
+        constraints = [models.UniqueConstraint(fields=["team", "year", "quarter"], name="archive_handover_once_per_quarter",
+                                               violation_error_message="该小组本季度的档案已登记移交。")]
+
+    def __str__(self):
+        return f"{self.team.name} {self.year}年第{self.quarter}季度"
+
+    def get_absolute_url(self):
+        return reverse("inspections:archive_list")
+
+    @property
+    def due_date(self):
+        """HY 四: the quarter's last working day (official calendar, see reminders.calendar)."""
+        import datetime
+
+        from reminders.calendar import last_working_day_of_quarter
+
+        return last_working_day_of_quarter(datetime.date(self.year, self.quarter * 3, 1))
+
+    @property
+    def is_late(self):
+        return self.handed_over_on > self.due_date

@@ -2,8 +2,9 @@ from django.urls import path
 
 from villages.listing import register_list_page
 
-from . import views
+from . import trip_views, views
 from .filtersets import ExperienceFilterSet, ProblemFilterSet, VisitFilterSet
+from .trip_filtersets import FindingFilterSet, TripFilterSet
 
 app_name = "inspections"
 
@@ -20,6 +21,23 @@ urlpatterns = [
     path("problems/", views.problem_list_view, name="problem_list"),
     path("experiences/", views.experience_list_view, name="experience_list"),
     path("villages/<int:village_pk>/repeat-exception/", views.repeat_exception_create, name="repeat_exception_create"),
+    # Inspection trips (督查, HY 四).
+    path("trips/", trip_views.trip_list_view, name="trip_list"),
+    path("trips/new/", trip_views.trip_create, name="trip_create"),
+    path("trips/export/", trip_views.trip_export, name="trip_export"),
+    path("trips/coverage/", trip_views.trip_coverage_view, name="trip_coverage"),
+    path("trips/findings/", trip_views.finding_list_view, name="finding_list"),
+    path("trips/archive/", trip_views.archive_view, name="archive_list"),
+    path("trips/<int:pk>/", trip_views.trip_detail, name="trip_detail"),
+    path("trips/<int:pk>/edit/", trip_views.trip_edit, name="trip_edit"),
+    path("trips/<int:pk>/advance/", trip_views.trip_advance, name="trip_advance"),
+    path("trips/<int:pk>/propose/", trip_views.trip_propose, name="trip_propose"),
+    path("trips/<int:pk>/sample/", trip_views.sample_edit, name="trip_sample"),
+    path("trips/<int:pk>/sample/swap/", trip_views.sample_swap, name="trip_sample_swap"),
+    path("trips/<int:pk>/sample/exception/", trip_views.sample_exception, name="trip_sample_exception"),
+    path("trips/<int:pk>/findings/", trip_views.finding_add, name="trip_finding_add"),
+    path("trips/<int:pk>/findings/<int:finding_pk>/delete/", trip_views.finding_delete, name="trip_finding_delete"),
+    path("trips/<int:pk>/exchange/", trip_views.exchange_save, name="trip_exchange"),
 ]
 
 urlpatterns += [
@@ -31,3 +49,5 @@ urlpatterns += [
 register_list_page("inspections:visit_list", filterset=VisitFilterSet, export="inspections:visit_export")
 register_list_page("inspections:problem_list", filterset=ProblemFilterSet, export="inspections:problem_export")
 register_list_page("inspections:experience_list", filterset=ExperienceFilterSet, export="inspections:experience_export")
+register_list_page("inspections:trip_list", filterset=TripFilterSet, export="inspections:trip_export")
+register_list_page("inspections:finding_list", filterset=FindingFilterSet)

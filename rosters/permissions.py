@@ -95,6 +95,24 @@ def is_submitted(user, visit):
     return visit is not None and visit.is_submitted
 
 
+@rules.predicate
+def leads_the_team(user, obj):
+    """The leader (组长) of the group the object belongs to (a trip's group, or the group itself)."""
+    if obj is None:
+        return False
+    from .choices import MemberRole
+
+    team = getattr(obj, "team", obj)
+    return team.memberships.filter(person__user_id=user.pk, role=MemberRole.LEADER).exists()
+
+
+@rules.predicate
+def is_inspection_group(user, obj):
+    """The object is an inspection group, or belongs to one (HY 二: 督查小组)."""
+    team = getattr(obj, "team", obj)
+    return obj is not None and getattr(team, "kind", None) == "inspection"
+
+
 is_office = is_city_office | is_admin
 is_keeper = is_city_office | is_county_officer | is_admin
 
@@ -135,6 +153,18 @@ MATRIX = (
                is_office & in_scope, "市扶贫办、管理员"),
     Permission("inspections.grant_repeat_exception", "登记重复指导例外", "村",
                is_office & in_scope, "市扶贫办、管理员"),
+    Permission("inspections.plan_trip", "安排督查", "督查小组的分包县",
+               is_inspection_group & in_scope & (is_office | (is_team_member & member_of_the_team)),
+               "该督查小组成员、市扶贫办；被督查县只能查看"),
+    Permission("inspections.edit_trip", "修改、开始、结束督查；记录抽查对象、发现问题、交换意见", "督查",
+               in_scope & (is_office | (is_team_member & member_of_the_team)),
+               "该督查小组成员、市扶贫办；其他小组成员和被督查县只能查看"),
+    Permission("inspections.record_sample_exception", "登记抽查例外（数据不能满足抽查要求时）", "督查",
+               in_scope & (is_office | (is_team_member & leads_the_team)),
+               "该督查小组组长、市扶贫办"),
+    Permission("inspections.hand_over_archive", "登记督查档案移交（每季度）", "督查小组",
+               is_inspection_group & (is_office | (is_team_member & member_of_the_team)),
+               "该督查小组成员、市扶贫办"),
     Permission("rosters.import_roster", "导入工作组名单", "工作周期",
                is_admin, "管理员（管理后台）"),
     Permission("admin.access", "进入管理后台", "—",

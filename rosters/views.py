@@ -6,6 +6,7 @@ from villages.excel import xlsx_response
 from villages.listing import page_of
 
 from .choices import MemberRole
+from .sections import team_sections
 from .selectors import campaign_list, team_detail_list, team_list
 from .services import roster_export_rows
 
@@ -32,7 +33,8 @@ def team_detail(request, pk):
     team = get_object_or_404(
         team_list(user=request.user).prefetch_related("memberships__person", "coverage__county", "coverage__liaison"), pk=pk
     )
-    return render(request, "rosters/team_detail.html", {"team": team, "MemberRole": MemberRole})
+    return render(request, "rosters/team_detail.html", {"team": team, "MemberRole": MemberRole,
+                                                        "team_sections": team_sections(request, team)})
 
 
 @login_required

@@ -13,6 +13,7 @@ if python manage.py help load_seed_rosters >/dev/null 2>&1; then
 fi
 python manage.py create_demo_accounts
 python manage.py generate_demo_visits
+python manage.py generate_demo_trips
 echo
 echo "启动网站（http://127.0.0.1:${WEB_PORT:-8000}）、Celery worker 和 beat；按 Ctrl-C 全部停止。"
 exec honcho start -f Procfile

@@ -16,7 +16,7 @@ from django.urls import get_resolver, reverse
 from openpyxl import load_workbook
 
 from inspections.services import VisitInput, visit_save
-from rosters.choices import MemberRole, Role
+from rosters.choices import MemberRole, Role, TeamKind
 from tests.factories import CityFactory, CountyFactory, HouseholdFactory, TownshipFactory, UserFactory, VillageFactory
 from tests.rosters.factories import CampaignFactory, TeamCountyFactory, TeamFactory, team_member_user
 from villages.listing import LIST_PAGES
@@ -96,20 +96,62 @@ def _build():
     visit(w.team_c, "丁村", D(2018, 10, 8), experience="洛阳经验", problems=[common(9, "洛阳问题")])
     from inspections.services import experience_promote
 
+    _inspections(w)
     w.city_user = UserFactory(username="city_zz", role=Role.CITY, city=zhengzhou, county=None)
     experience_promote(acting_user=w.city_user, visit=w.visit1, promoted=True)
     w.officer_a = UserFactory(username="officer_dengfeng", role=Role.COUNTY, county=w.a)
     return w
 
 
-# How a page's rows are named (the page's objects, and the export's column).
+def _inspections(w):
+    """Inspection trips (督查) of two campaigns, with findings; one in 洛阳市 the city office may not see."""
+    from inspections import trip_services
+
+    def group(campaign, name, county):
+        team = TeamFactory(campaign=campaign, name=name, kind=TeamKind.INSPECTION)
+        TeamCountyFactory(team=team, county=county)
+        return team, team_member_user(team, username=f"ig{team.pk}", role=MemberRole.LEADER)
+
+    def trip(team_leader, start, days=1, *, findings=(), start_it=False):
+        team, leader = team_leader
+        coverage = team.coverage.select_related("campaign", "team", "county").get()
+        t = trip_services.trip_plan(acting_user=leader, coverage=coverage, start_date=start,
+                                    end_date=start + datetime.timedelta(days=days - 1), members=[leader.person])
+        if start_it:
+            trip_services.trip_start(acting_user=leader, trip=t)
+        for text, category, severity in findings:
+            trip_services.finding_add(acting_user=leader, trip=t, target="county", category=category, description=text,
+                                      method="ledger", severity=severity)
+        return t
+
+    hy1 = CampaignFactory(name="2018年督查", kind=TeamKind.INSPECTION, start_date=D(2018, 6, 15), end_date=D(2018, 12, 31))
+    hy2 = CampaignFactory(name="2019年督查", kind=TeamKind.INSPECTION, start_date=D(2019, 6, 1), end_date=D(2019, 12, 31))
+    hy_c = CampaignFactory(name="洛阳2018年督查", kind=TeamKind.INSPECTION, start_date=D(2018, 6, 1), end_date=D(2018, 12, 31))
+    w.hy1, w.hy2 = hy1, hy2
+    w.ig1, w.ig2 = group(hy1, "督查一组", w.a), group(hy1, "督查二组", w.b)
+    w.ig3, ig_c = group(hy2, "督查三组", w.a), group(hy_c, "洛阳督查组", w.c)
+    trip(w.ig1, D(2018, 7, 10), 2, findings=[("台账不全", "records", "general")])
+    trip(w.ig2, D(2018, 8, 6), start_it=True, findings=[("资金滞留", "funds", "major")])
+    trip(w.ig3, D(2019, 7, 1), findings=[("识别不准", "identification", "general")])
+    trip(ig_c, D(2018, 7, 10), findings=[("洛阳督查问题", "funds", "major")])
+
+
+def _column(name):
+    return lambda row: row[name]
+
+
+# How a page's rows are named: from the page's objects, and from an export's row (a dict by header).
 ROW_NAMES = {
-    "villages:village_list": (lambda o: o.name, "村"),
-    "villages:household_list": (lambda o: o.head_name, "户主姓名"),
-    "villages:key_village_list": (lambda o: o.name, "村"),
-    "inspections:visit_list": (lambda o: f"{o.village.name}{o.visit_date:%m%d}", None),
-    "inspections:problem_list": (lambda o: o.description, "问题描述"),
-    "inspections:experience_list": (lambda o: o.experience, "典型经验"),
+    "villages:village_list": (lambda o: o.name, _column("村")),
+    "villages:household_list": (lambda o: o.head_name, _column("户主姓名")),
+    "villages:key_village_list": (lambda o: o.name, _column("村")),
+    "inspections:visit_list": (lambda o: f"{o.village.name}{o.visit_date:%m%d}",
+                               lambda r: f"{r['村']}{r['指导时间']:%m%d}"),
+    "inspections:problem_list": (lambda o: o.description, _column("问题描述")),
+    "inspections:experience_list": (lambda o: o.experience, _column("典型经验")),
+    "inspections:trip_list": (lambda o: f"{o.county.name}{o.start_date.year}",
+                              lambda r: f"{r['被督查县（市、区）']}{r['开始日期'].year}"),
+    "inspections:finding_list": (lambda o: o.description, None),
 }
 ALL = {
     "villages:village_list": {"甲村", "乙村", "丙村", "戊村"},
@@ -118,6 +160,8 @@ ALL = {
     "inspections:visit_list": {"甲村1008", "丙村1009", "乙村1010", "乙村1020"},
     "inspections:problem_list": {"产业带贫不明显", "项目公示不规范", "利益联结不健全"},  # 共性问题 by default
     "inspections:experience_list": {"光伏收益设公益岗位", "合作社带动增收", "三变改革激活资源"},
+    "inspections:trip_list": {"登封市2018", "巩义市2018", "登封市2019"},
+    "inspections:finding_list": {"台账不全", "资金滞留", "识别不准"},
 }
 
 # (page, filter) → (query, the rows that must remain). `w` is the world: ids are looked up at run time.
@@ -156,6 +200,15 @@ CASES = {
     ("inspections:experience_list", "promoted"): (lambda w: {"promoted": "true"}, {"光伏收益设公益岗位"}),
     ("inspections:experience_list", "campaign"): (lambda w: {"campaign": w.camp1.pk}, {"光伏收益设公益岗位", "合作社带动增收"}),
     ("inspections:experience_list", "county"): (lambda w: {"county": w.b.pk}, {"合作社带动增收"}),
+    ("inspections:trip_list", "campaign"): (lambda w: {"campaign": w.hy2.pk}, {"登封市2019"}),
+    ("inspections:trip_list", "team"): (lambda w: {"team": w.ig2[0].pk}, {"巩义市2018"}),
+    ("inspections:trip_list", "county"): (lambda w: {"county": w.b.pk}, {"巩义市2018"}),
+    ("inspections:trip_list", "status"): (lambda w: {"status": "ongoing"}, {"巩义市2018"}),
+    ("inspections:trip_list", "month"): (lambda w: {"month": "2018-07"}, {"登封市2018"}),
+    ("inspections:finding_list", "campaign"): (lambda w: {"campaign": w.hy1.pk}, {"台账不全", "资金滞留"}),
+    ("inspections:finding_list", "county"): (lambda w: {"county": w.b.pk}, {"资金滞留"}),
+    ("inspections:finding_list", "category"): (lambda w: {"category": "funds"}, {"资金滞留"}),
+    ("inspections:finding_list", "severity"): (lambda w: {"severity": "major"}, {"资金滞留"}),
 }
 
 
@@ -182,12 +235,11 @@ def _rows_of_page(client, page, query):
 
 def _rows_of_export(client, page, query):
     listing = LIST_PAGES[page]
-    _, column = ROW_NAMES[page]
+    _, name = ROW_NAMES[page]
     response = client.get(reverse(listing.export), query)
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
-    index = list(rows[0]).index(column)
-    return {r[index] for r in rows[1:]}
+    header, *rows = load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)
+    return {name(dict(zip(header, r, strict=True))) for r in rows}
 
 
 @pytest.mark.parametrize("url_name", sorted(ROW_NAMES))
@@ -210,18 +262,22 @@ def _options(response, name):
     return {str(label) for value, label in field.choices if value != ""}
 
 
-@pytest.mark.parametrize("url_name", ["villages:village_list", "villages:household_list", "villages:key_village_list",
-                                  "inspections:visit_list", "inspections:problem_list", "inspections:experience_list"])
+INSPECTION_PAGES = {"inspections:trip_list", "inspections:finding_list"}
+
+
+@pytest.mark.parametrize("url_name", sorted(ROW_NAMES))
 def test_dropdowns_list_exactly_what_the_user_may_see(client, world, url_name):
     page = url_name
     filters = LIST_PAGES[page].filterset.base_filters
+    inspection = page in INSPECTION_PAGES
     client.force_login(world.city_user)
     seen = client.get(reverse(page))
     assert {o[-3:] for o in _options(seen, "county")} == {"登封市", "巩义市"}  # not 洛阳市's 嵩县
     if "campaign" in filters:
-        assert _options(seen, "campaign") == {"2018年指导", "2019年指导"}
+        assert _options(seen, "campaign") == ({"2018年督查", "2019年督查"} if inspection else {"2018年指导", "2019年指导"})
     if "team" in filters:
-        assert {o.split()[-1] for o in _options(seen, "team")} == {"第一小组", "第二小组", "第三小组"}
+        assert {o.split()[-1] for o in _options(seen, "team")} == (
+            {"督查一组", "督查二组", "督查三组"} if inspection else {"第一小组", "第二小组", "第三小组"})
     if "township" in filters:
         chosen = client.get(reverse(page), {"county": world.a.pk})
         assert {o[-3:] for o in _options(chosen, "township")} == {"大冶镇", "告成镇"}
@@ -231,6 +287,6 @@ def test_dropdowns_list_exactly_what_the_user_may_see(client, world, url_name):
     if "township" in filters:  # one county: its townships are listed at once
         assert {o[-3:] for o in _options(own, "township")} == {"大冶镇", "告成镇"}
     if "team" in filters:
-        assert {o.split()[-1] for o in _options(own, "team")} == {"第一小组", "第三小组"}
+        assert {o.split()[-1] for o in _options(own, "team")} == ({"督查一组", "督查三组"} if inspection else {"第一小组", "第三小组"})
     # Another county's id typed into the URL shows nothing of it.
     assert not _rows_of_page(client, page, {"county": world.b.pk})

@@ -76,8 +76,17 @@ EXPECTED = {
 }
 
 
-def test_the_matrix_and_this_table_name_the_same_permissions():
-    assert {p.name for p in MATRIX} == set(EXPECTED)
+# Each area's rows are tested beside the area (trips: tests/inspections/trips/test_rules.py); together the
+# tables must name every permission of the matrix, so a new row cannot go untested.
+def _all_tables():
+    from tests.inspections.trips.test_rules import MATRIX_CASES as trips
+
+    return [EXPECTED, trips]
+
+
+def test_every_row_of_the_matrix_has_its_cells_tested():
+    tested = [name for table in _all_tables() for name in table]
+    assert sorted(tested) == sorted(p.name for p in MATRIX)
 
 
 @pytest.mark.parametrize("permission", sorted(EXPECTED))
