@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rosters",
     "inspections",
     "rectification",
+    "supervision",
     "reminders",
     "dashboard",
 ]

@@ -10,6 +10,7 @@ python manage.py load_seed
 python manage.py generate_demo --scale city --if-missing
 if python manage.py help load_seed_rosters >/dev/null 2>&1; then
   python manage.py load_seed_rosters
+  python manage.py load_listing
 fi
 python manage.py create_demo_accounts
 python manage.py generate_demo_visits
