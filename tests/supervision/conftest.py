@@ -51,7 +51,7 @@ def listing(listed_campaign, leader_team, county_a, village_a, village_b, villag
     """A small listing: county_a listed (with its leader); villages in county_a, county_b and another city."""
     listing = Listing.objects.create(campaign=listed_campaign, name=listed_campaign.name, target_date=TARGET)
     ListedCounty.objects.create(listing=listing, county=county_a, team=leader_team,
-                                leader=leader_team.memberships.get().person, order=1)
+                                leader=leader_team.memberships.get(role=MemberRole.LEADER).person, order=1)
     for order, village in enumerate((village_a, village_b, village_c), start=1):
         ListedVillage(listing=listing, village=village, order=order).save()
     return listing
