@@ -98,3 +98,9 @@ def leader_user(leader_team):
     from tests.rosters.factories import team_member_user
 
     return team_member_user(leader_team, username="liwenhui_aide", name="督战联络员")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Many accounts per test (the permission matrix): hashing need not be slow here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

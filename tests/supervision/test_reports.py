@@ -100,7 +100,7 @@ def test_city_without_listed_places_and_other_city_refused(city_user, other_city
 
 
 def test_province_sees_who_reported_and_who_is_late(client, province_user, city_user, listing):
-    unit = MemberUnit.objects.create(name="省教育厅")
+    MemberUnit.objects.create(name="省教育厅")
     client.force_login(city_user)
     with at(26):
         submit(client, "郑州市进展。")
