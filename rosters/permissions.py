@@ -163,6 +163,8 @@ MATRIX = (
                reports_for_the_unit | is_province_office, "该成员单位的填报账号、省扶贫办"),
     Permission("supervision.see_all", "查看全省挂牌督战情况和各市报送情况", "全省",
                is_province_office | is_admin, "省扶贫办（不限市的市扶贫办账号）、管理员"),
+    Permission("supervision.sync_ledger", "核对贫困户“两不愁三保障”台账（未达标建账、达标销号）", "本辖区的挂牌督战县、村",
+               is_office, "市扶贫办（本市）、省扶贫办、管理员"),
     Permission("supervision.propose_listing", "按数据提出挂牌督战名单", "本辖区的县、村",
                is_office, "市扶贫办（本市）、省扶贫办、管理员"),
     Permission("rosters.import_roster", "导入工作组名单", "工作周期",

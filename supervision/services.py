@@ -221,16 +221,21 @@ def ledger_sync_households(*, acting_user=None, listing: Listing) -> dict:
     """Households of listed counties and villages failing 两不愁三保障 each become a ledger item;
     an item whose household now meets every guarantee is closed (HN 四(二) 逐一对账销号).
 
-    Set-based: one insert for the new items, one update for the closed ones.
+    Limited to the counties the acting user may see; set-based: one insert for
+    the new items, one update for the closed ones. Like ledger_entry_for_indicator,
+    this is where rectification's problem items take over.
     """
+    _refuse_unless("supervision.sync_ledger", acting_user, None, "只有市扶贫办可以核对贫困户台账。")
     county_ids = ListedCounty.objects.filter(listing=listing).values("county_id")
     village_ids = ListedVillage.objects.filter(listing=listing).values("village_id")
-    in_listing = Q(village__county_id__in=county_ids) | Q(village_id__in=village_ids)
+    households = Household.objects.filter(Q(village__county_id__in=county_ids) | Q(village_id__in=village_ids))
     open_items = LedgerEntry.objects.filter(source=LedgerSource.HOUSEHOLD, status=LedgerStatus.OPEN)
+    if acting_user is not None:
+        households = households.visible_to(acting_user)
+        open_items = open_items.visible_to(acting_user)
     failing = (
-        Household.objects.filter(in_listing).filter(FAILING)
-        .exclude(pk__in=open_items.values("household_id"))
-        .select_related("village")
+        households.filter(FAILING).exclude(pk__in=open_items.values("household_id"))
+        .select_related("village").only("pk", "head_name", "village__name", "village__county_id")
     )
     lv_by_village = dict(ListedVillage.objects.filter(listing=listing).values_list("village_id", "pk"))
     new = [
@@ -239,7 +244,7 @@ def ledger_sync_households(*, acting_user=None, listing: Listing) -> dict:
             listed_village_id=lv_by_village.get(h.village_id), opened_by=acting_user,
             description=f"{h.village.name}贫困户{h.head_name}“两不愁三保障”未全部达标",
         )
-        for h in failing.iterator()
+        for h in failing.iterator(chunk_size=2000)
     ]
     LedgerEntry.objects.bulk_create(new, batch_size=1000)
     closed = open_items.exclude(household__in=Household.objects.filter(FAILING)).update(

@@ -14,6 +14,7 @@ urlpatterns = [
     path("villages/<int:pk>/leaders/", views.leader_create, name="leader_create"),
     path("indicator-status/<int:pk>/evidence/", views.evidence_download, name="evidence_download"),
     path("ledger/", views.ledger_list_view, name="ledger_list"),
+    path("listings/<int:pk>/sync-households/", views.ledger_sync, name="ledger_sync"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/submit/", views.report_submit_view, name="report_submit"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -47,6 +48,7 @@ def _campaign_context(request, listing):
         "open_entries": selectors.ledger_entries_open(user=request.user).count(),
         "sees_all": rules.has_perm("supervision.see_all", request.user),
         "may_propose": rules.has_perm("supervision.propose_listing", request.user),
+        "may_sync": rules.has_perm("supervision.sync_ledger", request.user),
     }
 
 
@@ -198,6 +200,17 @@ def evidence_download(request, pk):
 def ledger_list_view(request):
     filterset = LedgerFilterSet(request.GET, queryset=selectors.ledger_list(user=request.user), user=request.user)
     return render(request, "supervision/ledger_list.html", list_context(request, filterset))
+
+
+@login_required
+@require_POST
+def ledger_sync(request, pk):
+    listing = _listing_or_404(pk)
+    if not rules.has_perm("supervision.sync_ledger", request.user):
+        raise PermissionDenied("只有市扶贫办可以核对贫困户台账。")
+    result = services.ledger_sync_households(acting_user=request.user, listing=listing)
+    messages.success(request, f"已核对贫困户“两不愁三保障”：新建台账 {result['opened']} 条，销号 {result['closed']} 条。")
+    return redirect(reverse("supervision:ledger_list") + "?source=household")
 
 
 # --- monthly reports ----------------------------------------------------------------------------

@@ -149,3 +149,32 @@ def test_ledger_list_filters_by_status_and_scope(client, officer_a, officer_b, l
     assert "交通" in body and "电力" in body and lv_b.village.township.county.name not in body
     body = client.get(reverse("supervision:ledger_list"), {"status": "open"}).content.decode()
     assert "交通”未达标" in body and "电力”未达标" not in body
+
+
+def test_households_failing_become_ledger_items_closed_when_met(client, city_user, other_city_user, officer_a, listing,
+                                                                  lv_a, village_c):
+    from tests.factories import HouseholdFactory
+
+    failing = HouseholdFactory(village=lv_a.village, head_name="张三", housing_ok=False)
+    HouseholdFactory(village=lv_a.village, head_name="李四")
+    HouseholdFactory(village=village_c, head_name="王五", food_ok=False)  # 南阳市: not the city office's
+    client.force_login(officer_a)
+    assert client.post(reverse("supervision:ledger_sync", args=[listing.pk])).status_code == 403
+    client.force_login(city_user)
+    response = client.post(reverse("supervision:ledger_sync", args=[listing.pk]), follow=True)
+    assert "新建台账 1 条，销号 0 条" in response.content.decode()
+    entry = LedgerEntry.objects.get()
+    assert entry.household == failing and entry.listed_village == lv_a and entry.status == "open"
+    client.post(reverse("supervision:ledger_sync", args=[listing.pk]))
+    assert LedgerEntry.objects.count() == 1  # run again: nothing twice
+
+    failing.housing_ok = True
+    failing.save()
+    response = client.post(reverse("supervision:ledger_sync", args=[listing.pk]), follow=True)
+    assert "新建台账 0 条，销号 1 条" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.status == "closed" and entry.closed_by == city_user
+
+    client.force_login(other_city_user)
+    client.post(reverse("supervision:ledger_sync", args=[listing.pk]))
+    assert LedgerEntry.objects.filter(status="open").get().household.head_name == "王五"

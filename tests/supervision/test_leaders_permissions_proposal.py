@@ -100,6 +100,14 @@ def test_see_all(users, who, allowed):
     ("officer_a", False), ("officer_b", False), ("city", True), ("other_city", True), ("province", True),
     ("admin", True), ("team", False),
 ])
+def test_sync_ledger(users, who, allowed):
+    assert rules.has_perm("supervision.sync_ledger", users[who]) is allowed
+
+
+@pytest.mark.parametrize(("who", "allowed"), [
+    ("officer_a", False), ("officer_b", False), ("city", True), ("other_city", True), ("province", True),
+    ("admin", True), ("team", False),
+])
 def test_propose_listing(users, client, who, allowed):
     assert rules.has_perm("supervision.propose_listing", users[who]) is allowed
     client.force_login(users[who])
