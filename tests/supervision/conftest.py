@@ -12,6 +12,16 @@ TARGET = datetime.date(2020, 9, 30)
 
 
 @pytest.fixture(autouse=True)
+def _exit_indicators(db):
+    """The indicators the data migration seeds (a transactional test elsewhere may have flushed them)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("supervision.migrations.0002_seed_exit_indicators").seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
 def _private_var(settings, tmp_path):
     # Evidence files go under VAR_DIR/private: a fresh one per test.
     settings.VAR_DIR = tmp_path / "var"
