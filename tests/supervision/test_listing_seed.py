@@ -63,3 +63,18 @@ def test_load_listing_without_the_roster_says_so(db):
 
     with pytest.raises(CommandError, match="请先导入挂牌督战名单"):
         call_command("load_listing")
+
+
+def test_demo_accounts_see_the_listing(seeded, client):
+    call_command("create_listing_demo_accounts")
+    from rosters.models import User
+
+    client.force_login(User.objects.get(username="xinye"))
+    response = client.get(seeded.get_absolute_url())
+    assert len(response.context["village_rows"]) == 9 and response.context["county_rows"] == []
+    client.force_login(User.objects.get(username="nanyang"))
+    response = client.get(seeded.get_absolute_url())
+    assert {r["listed"].county.name for r in response.context["county_rows"]} == {"邓州市", "方城县", "唐河县", "社旗县", "南召县", "淅川县"}
+    client.force_login(User.objects.get(username="province"))
+    response = client.get(seeded.get_absolute_url())
+    assert len(response.context["county_rows"]) == 20 and len(response.context["village_rows"]) == 52
