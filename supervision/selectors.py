@@ -220,9 +220,17 @@ def month_start(day):
     return day.replace(day=1)
 
 
+def first_report_month(listing):
+    """The first month with a report due: a campaign starting after the 25th reports from the next month."""
+    start = listing.campaign.start_date
+    if start.day > REPORT_DUE_DAY:
+        return (month_start(start) + datetime.timedelta(days=32)).replace(day=1)
+    return month_start(start)
+
+
 def months_of(listing, *, until=None):
-    """The months of the campaign, from its start to the target date (or ``until``, if earlier)."""
-    start = month_start(listing.campaign.start_date)
+    """The months with a report, from the campaign's first to the target date (or ``until``, if earlier)."""
+    start = first_report_month(listing)
     end = month_start(min(listing.target_date, until) if until else listing.target_date)
     months = []
     m = start

@@ -26,7 +26,7 @@ from .models import (
     VillageLeader,
     due_date,
 )
-from .selectors import FAILING, city_report_figures, month_start
+from .selectors import FAILING, city_report_figures, first_report_month, month_start
 
 SEED_CAMPAIGN = "河南省2020年脱贫攻坚挂牌督战"
 
@@ -287,8 +287,9 @@ def report_submit(*, acting_user, listing: Listing, month: datetime.date, narrat
     month = month_start(month)
     if month > month_start(today):
         raise ValidationError({"month": "不能报送尚未到来的月份。"})
-    if month < month_start(listing.campaign.start_date):
-        raise ValidationError({"month": f"挂牌督战自{listing.campaign.start_date:%Y年%m月}开始，不能报送更早的月份。"})
+    first = first_report_month(listing)
+    if month < first:
+        raise ValidationError({"month": f"挂牌督战月度进展自{first.year}年{first.month}月开始报送，不能报送更早的月份。"})
     narrative = (narrative or "").strip()
     if not narrative:
         raise ValidationError({"narrative": "请填写本月挂牌督战工作进展。"})

@@ -143,3 +143,16 @@ def test_member_unit_reports_through_its_account(client, province_user, listing)
         assert submit(client, "代报", unit=other.pk).status_code == 404
     report = MonthlyReport.objects.get()
     assert report.unit == unit and not report.is_late and report.figures == {}
+
+
+def test_campaign_issued_on_28_february_reports_from_march(client, city_user, listing):
+    client.force_login(city_user)
+    with time_machine.travel(datetime.datetime(2020, 3, 1, 10, tzinfo=datetime.UTC), tick=False):
+        response = submit(client, "二月进展", month="2020-02")
+        assert "自2020年3月开始报送" in response.content.decode()
+        assert submit(client, "三月进展", month="2020-03").status_code == 302
+    from supervision.selectors import reports_on_time_by_city
+
+    with at(26):  # on 26 April the reports of March and April are both due
+        counts = reports_on_time_by_city(listing=listing)
+    assert counts[city_user.city_id]["due"] == 2 and counts[city_user.city_id]["on_time"] == 1
