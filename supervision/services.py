@@ -6,7 +6,7 @@ import filetype
 import rules
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -167,7 +167,10 @@ def indicator_status_set(
     if assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": "认定日期不能晚于今天。"})
     evidence = (evidence or "").strip()
-    status = IndicatorStatus.objects.select_for_update().filter(listed_village=listed_village, indicator=indicator).first()
+    status = (
+        IndicatorStatus.objects.select_for_update().order_by()
+        .filter(listed_village=listed_village, indicator=indicator).first()
+    )
     if result == IndicatorResult.MET and not evidence:
         # HN 四(二) 逐一对账销号: nothing is closed on a word alone.
         raise ValidationError({"evidence": "认定达标必须填写佐证说明（可另附材料）。"})
@@ -295,7 +298,8 @@ def report_submit(*, acting_user, listing: Listing, month: datetime.date, narrat
         raise ValidationError({"narrative": "请填写本月挂牌督战工作进展。"})
     figures = city_report_figures(listing=listing, city=city, month=month) if city else {}
     report = (
-        MonthlyReport.objects.select_for_update()
+        # No ordering: the default one joins the city and unit, and PostgreSQL locks no outer join.
+        MonthlyReport.objects.select_for_update().order_by()
         .filter(listing=listing, month=month, city=city, unit=unit).first()
     )
     if report is not None:
@@ -304,10 +308,18 @@ def report_submit(*, acting_user, listing: Listing, month: datetime.date, narrat
         report._change_reason = "修改"
         report.save()
         return report, False
-    report = MonthlyReport.objects.create(
-        listing=listing, month=month, city=city, unit=unit, narrative=narrative, figures=figures,
-        submitted_at=now, submitted_by=acting_user, is_late=today > due_date(month),
-    )
+    try:
+        with transaction.atomic():
+            report = MonthlyReport.objects.create(
+                listing=listing, month=month, city=city, unit=unit, narrative=narrative, figures=figures,
+                submitted_at=now, submitted_by=acting_user, is_late=today > due_date(month),
+            )
+    except IntegrityError:
+        # Two first submissions at once: the one that lost edits the one that won.
+        report = MonthlyReport.objects.get(listing=listing, month=month, city=city, unit=unit)
+        report.narrative, report.figures = narrative, figures
+        report.save()
+        return report, False
     return report, True
 
 
