@@ -109,3 +109,13 @@ def test_nav_shows_listed_supervision(client, officer_a, listing):
     client.force_login(officer_a)
     response = client.get(reverse("supervision:home"), follow=True)
     assert any(i["label"] == "挂牌督战" for i in response.context["nav_items"])
+
+
+def test_village_page_shows_the_listing_card_for_listed_villages_only(client, officer_a, lv_a, transport, county_a):
+    indicator_status_set(acting_user=officer_a, listed_village=lv_a, indicator=transport, result="not_met",
+                         assessed_on=datetime.date.today())
+    client.force_login(officer_a)
+    body = client.get(lv_a.village.get_absolute_url()).content.decode()
+    assert "village-listing" in body and "未销号台账 <b>1</b> 条" in body
+    other = VillageFactory(township=lv_a.village.township, name="小河村")
+    assert "village-listing" not in client.get(other.get_absolute_url()).content.decode()
