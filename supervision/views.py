@@ -229,9 +229,14 @@ def report_list(request):
         raise Http404
     today = timezone.localdate()
     month = _month_param(request.GET.get("month"), selectors.month_start(today))
+    rows = selectors.report_status(user=request.user, listing=listing, month=month, today=today)
+    for row in rows:
+        target = services.ReportTarget(city=row.get("city"), unit=row.get("unit"))
+        name = "supervision.submit_unit_report" if row.get("unit") else "supervision.submit_city_report"
+        row["may_submit"] = rules.has_perm(name, request.user, target)
     return render(request, "supervision/report_list.html", {
         "listing": listing, "month": month, "due": month.replace(day=REPORT_DUE_DAY), "today": today,
-        "rows": selectors.report_status(user=request.user, listing=listing, month=month, today=today),
+        "rows": rows,
         "months": list(reversed(selectors.months_of(listing, until=max(today, listing.campaign.start_date)))),
         "reports": selectors.visible_reports(user=request.user, listing=listing)[:100],
         "sees_all": rules.has_perm("supervision.see_all", request.user),

@@ -31,7 +31,10 @@ def log_in(page, live_server, user):
 
 
 def test_indicator_ledger_and_monthly_report(page, live_server, officer_a, city_user, listing, lv_a, artifacts, tmp_path):  # noqa: F811
-    for user in (officer_a, city_user):
+    from tests.factories import UserFactory
+
+    province = UserFactory(username="province", role="city", city=None, county=None, first_name="河南省扶贫办")
+    for user in (officer_a, city_user, province):
         user.set_password(PASSWORD)
         user.save()
     page.set_viewport_size({"width": 1366, "height": 768})
@@ -87,3 +90,18 @@ def test_indicator_ledger_and_monthly_report(page, live_server, officer_a, city_
     page.screenshot(path=str(artifacts / "supervision_report_detail_1366.png"), full_page=True)
     report = MonthlyReport.objects.get()
     assert report.figures["ledger_open"] == 1 and report.figures["indicators_met"] == 1
+
+    # The provincial office sees who reported this month and who has not.
+    page.get_by_role("button", name="退出登录").click()
+    log_in(page, live_server, province)
+    page.locator("#mainnav").get_by_role("link", name="挂牌督战").click()
+    expect(page.get_by_role("heading", name="挂牌督战县（1 个）")).to_be_visible()
+    expect(page.get_by_role("heading", name="挂牌督战村（3 个）")).to_be_visible()
+    page.screenshot(path=str(artifacts / "supervision_campaign_province_1366.png"), full_page=True)
+    page.get_by_role("link", name="月度进展").click()
+    rows = page.locator("tbody tr")
+    expect(rows.filter(has_text="郑州市")).to_contain_text("按时报送")
+    expect(rows.filter(has_text="南阳市")).to_contain_text("未报")
+    page.screenshot(path=str(artifacts / "supervision_reports_province_1366.png"), full_page=True)
+    rows.filter(has_text="郑州市").get_by_role("link", name="查看").click()
+    expect(page.get_by_text("大营村道路硬化已开工")).to_be_visible()

@@ -178,3 +178,20 @@ def test_households_failing_become_ledger_items_closed_when_met(client, city_use
     client.force_login(other_city_user)
     client.post(reverse("supervision:ledger_sync", args=[listing.pk]))
     assert LedgerEntry.objects.filter(status="open").get().household.head_name == "王五"
+
+
+def test_indicator_list_is_kept_by_the_admin(client, admin_user, officer_a, lv_a):
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:supervision_exitindicator_add"),
+                           {"name": "广播电视", "description": "", "order": 8, "is_active": "on"})
+    assert response.status_code == 302
+    client.force_login(officer_a)
+    body = client.get(lv_a.get_absolute_url()).content.decode()
+    assert "保存广播电视" in body
+    ExitIndicator.objects.filter(name="文化").update(is_active=False)
+    body = client.get(lv_a.get_absolute_url()).content.decode()
+    assert "保存文化" not in body
+    from supervision.selectors import campaign_rows
+
+    _, villages = campaign_rows(user=officer_a, listing=lv_a.listing)
+    assert villages[0]["indicators_total"] == 7  # 7 seeded + 广播电视 − 文化

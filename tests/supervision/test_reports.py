@@ -109,6 +109,8 @@ def test_province_sees_who_reported_and_who_is_late(client, province_user, city_
         response = client.get(reverse("supervision:report_list"), {"month": "2020-04"})
     rows = {r["name"]: r["state"] for r in response.context["rows"]}
     assert rows == {"郑州市": "late", "南阳市": "missing", "省教育厅": "missing"}
+    # The provincial office may file for a member unit, not for a city.
+    assert {r["name"]: r["may_submit"] for r in response.context["rows"]} == {"郑州市": False, "南阳市": False, "省教育厅": True}
     body = response.content.decode()
     assert "逾期报送" in body and "逾期未报" in body
 
