@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rosters",
     "inspections",
     "rectification",
+    "supervision",
     "reminders",
     "dashboard",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rosters/", include("rosters.urls")),
     path("inspections/", include("inspections.urls")),
     path("rectification/", include("rectification.urls")),
+    path("supervision/", include("supervision.urls")),
     path("dashboard/", include("dashboard.urls")),
 ]
 

@@ -19,6 +19,7 @@ NAV_ITEMS = (
     ("贫困户", "villages:household_list", None),
     ("工作组", "rosters:campaign_list", None),
     ("督查记录", "inspections:trip_list", None),
+    ("挂牌督战", "supervision:home", None),
 )
 
 

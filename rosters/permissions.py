@@ -114,6 +114,29 @@ def is_inspection_group(user, obj):
 
 
 is_office = is_city_office | is_admin
+
+
+# --- listed supervision (HN) ----------------------------------------------------------------------
+
+@rules.predicate
+def is_province_office(user):
+    """A city-office account with no city: the provincial office, which sees the whole province."""
+    return bool(is_city_office(user) and user.city_id is None)
+
+
+@rules.predicate
+def reports_for_the_city(user, obj):
+    """The object (a city's monthly report, or what stands for one) belongs to the user's own city."""
+    city_id = getattr(obj, "city_id", None)
+    return city_id is not None and city_id == user.city_id
+
+
+@rules.predicate
+def reports_for_the_unit(user, obj):
+    """The user is an account named by the member unit the report belongs to."""
+    unit = getattr(obj, "unit", None)
+    return unit is not None and unit.reporters.filter(pk=user.pk).exists()
+
 is_keeper = is_city_office | is_county_officer | is_admin
 
 
@@ -165,6 +188,20 @@ MATRIX = (
     Permission("inspections.hand_over_archive", "登记督查档案移交（每季度）", "督查小组",
                is_inspection_group & (is_office | (is_team_member & member_of_the_team)),
                "该督查小组成员、市扶贫办"),
+    Permission("supervision.update_indicator", "填报挂牌督战村退出指标（达标须附佐证）", "挂牌督战村",
+               (is_county_officer | is_office) & in_scope, "县扶贫办（本县）、市扶贫办（本市）、管理员"),
+    Permission("supervision.assign_leader", "登记市、县级领导分包挂牌督战村", "挂牌督战村",
+               is_office & in_scope, "市扶贫办（本市）、管理员"),
+    Permission("supervision.submit_city_report", "报送、修改本市挂牌督战月度进展", "市的月度进展",
+               is_city_office & reports_for_the_city, "该市的市扶贫办"),
+    Permission("supervision.submit_unit_report", "报送、修改成员单位月度进展", "成员单位的月度进展",
+               reports_for_the_unit | is_province_office, "该成员单位的填报账号、省扶贫办"),
+    Permission("supervision.see_all", "查看全省挂牌督战情况和各市报送情况", "全省",
+               is_province_office | is_admin, "省扶贫办（不限市的市扶贫办账号）、管理员"),
+    Permission("supervision.sync_ledger", "核对贫困户“两不愁三保障”台账（未达标建账、达标销号）", "本辖区的挂牌督战县、村",
+               is_office, "市扶贫办（本市）、省扶贫办、管理员"),
+    Permission("supervision.propose_listing", "按数据提出挂牌督战名单", "本辖区的县、村",
+               is_office, "市扶贫办（本市）、省扶贫办、管理员"),
     Permission("rosters.import_roster", "导入工作组名单", "工作周期",
                is_admin, "管理员（管理后台）"),
     Permission("admin.access", "进入管理后台", "—",

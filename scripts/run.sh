@@ -10,6 +10,8 @@ python manage.py load_seed
 python manage.py generate_demo --scale city --if-missing
 if python manage.py help load_seed_rosters >/dev/null 2>&1; then
   python manage.py load_seed_rosters
+  python manage.py load_listing
+  python manage.py create_listing_demo_accounts
 fi
 python manage.py create_demo_accounts
 python manage.py generate_demo_visits

@@ -70,6 +70,8 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     head_name = factory.Sequence(lambda n: f"户主{n}")
     head_id_number = factory.LazyFunction(make_id_number)
     member_count = 3
+    # 两不愁三保障 as an officer has entered them: all met (the model's default is 未填写).
+    food_ok = clothing_ok = education_ok = medical_ok = housing_ok = water_ok = True
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -97,6 +97,7 @@ def _build():
     from inspections.services import experience_promote
 
     _inspections(w)
+    _ledger(w)
     w.city_user = UserFactory(username="city_zz", role=Role.CITY, city=zhengzhou, county=None)
     experience_promote(acting_user=w.city_user, visit=w.visit1, promoted=True)
     w.officer_a = UserFactory(username="officer_dengfeng", role=Role.COUNTY, county=w.a)
@@ -140,6 +141,15 @@ def _column(name):
     return lambda row: row[name]
 
 
+def _ledger(w):
+    """Listed supervision's ledger (督战台账): one item per county, one of them closed."""
+    from supervision.models import LedgerEntry
+
+    for county, text, source, status in ((w.a, "交通未达标", "indicator", "open"), (w.b, "住房未保障", "household", "closed"),
+                                         (w.c, "洛阳台账", "indicator", "open")):
+        LedgerEntry.objects.create(county=county, description=text, source=source, status=status)
+
+
 # How a page's rows are named: from the page's objects, and from an export's row (a dict by header).
 ROW_NAMES = {
     "villages:village_list": (lambda o: o.name, _column("村")),
@@ -152,6 +162,7 @@ ROW_NAMES = {
     "inspections:trip_list": (lambda o: f"{o.county.name}{o.start_date.year}",
                               lambda r: f"{r['被督查县（市、区）']}{r['开始日期'].year}"),
     "inspections:finding_list": (lambda o: o.description, None),
+    "supervision:ledger_list": (lambda o: o.description, None),
 }
 ALL = {
     "villages:village_list": {"甲村", "乙村", "丙村", "戊村"},
@@ -162,6 +173,7 @@ ALL = {
     "inspections:experience_list": {"光伏收益设公益岗位", "合作社带动增收", "三变改革激活资源"},
     "inspections:trip_list": {"登封市2018", "巩义市2018", "登封市2019"},
     "inspections:finding_list": {"台账不全", "资金滞留", "识别不准"},
+    "supervision:ledger_list": {"交通未达标", "住房未保障"},
 }
 
 # (page, filter) → (query, the rows that must remain). `w` is the world: ids are looked up at run time.
@@ -209,6 +221,9 @@ CASES = {
     ("inspections:finding_list", "county"): (lambda w: {"county": w.b.pk}, {"资金滞留"}),
     ("inspections:finding_list", "category"): (lambda w: {"category": "funds"}, {"资金滞留"}),
     ("inspections:finding_list", "severity"): (lambda w: {"severity": "major"}, {"资金滞留"}),
+    ("supervision:ledger_list", "status"): (lambda w: {"status": "closed"}, {"住房未保障"}),
+    ("supervision:ledger_list", "source"): (lambda w: {"source": "indicator"}, {"交通未达标"}),
+    ("supervision:ledger_list", "county"): (lambda w: {"county": w.a.pk}, {"交通未达标"}),
 }
 
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "supervision"
+    verbose_name = "挂牌督战"
+
+    def ready(self):
+        from villages.sections import register_village_section
+
+        from .sections import village_listing_section
+
+        # HN 四(一)3: a listed village's exit indicators and ledger, seen from the village page.
+        register_village_section("supervision/_village_listing.html", village_listing_section, order=5, title="挂牌督战")

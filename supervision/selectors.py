@@ -1,0 +1,395 @@
+"""Reads of listed supervision, always scoped to the user; every figure is computed by the database."""
+
+import datetime
+
+import rules
+from django.db.models import Count, IntegerField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from villages.choices import GUARANTEES, POOR_STATUSES, ExitStatus, HouseholdStatus
+from villages.models import City, County, Household, Village
+from villages.scoping import visible_county_ids
+
+from .choices import REPORT_DUE_DAY, IndicatorResult, LedgerStatus
+from .models import (
+    ExitIndicator,
+    IndicatorStatus,
+    LedgerEntry,
+    ListedCounty,
+    ListedVillage,
+    Listing,
+    MemberUnit,
+    MonthlyReport,
+    VillageLeader,
+    due_date,
+)
+
+GUARANTEE_FIELDS = [name for name, _ in GUARANTEES]
+
+
+def current_listing():
+    """The newest listing (the 2020 campaign's, until another is made)."""
+    return Listing.objects.select_related("campaign").order_by("-target_date", "-pk").first()
+
+
+def days_left(listing, today=None):
+    """Days from today to the target date (HN 三: 2020年9月底前); negative once it has passed."""
+    today = today or timezone.localdate()
+    return (listing.target_date - today).days
+
+
+# --- households: 两不愁三保障, 不稳定脱贫户, 边缘户 (HN 四(一)3) -------------------------------------------
+
+def _not_met(field):
+    # Only an explicit "not met" counts; an unanswered guarantee (None) is 未填写, never a failure.
+    return Q(**{field: False})
+
+
+FAILING = Q()
+for _field in GUARANTEE_FIELDS:
+    FAILING |= _not_met(_field)
+UNFILLED = Q()
+for _field in GUARANTEE_FIELDS:
+    UNFILLED |= Q(**{f"{_field}__isnull": True})
+
+# The rule shown on the pages: an exited household is 不稳定 when any guarantee is not met
+# or it is flagged 低收入户 (HN 三(六) 不稳定脱贫户的动态监测).
+UNSTABLE = Q(status=HouseholdStatus.EXITED) & (FAILING | Q(is_low_income=True))
+UNSTABLE_RULE = "已脱贫户中，“两不愁三保障”任一项未达标或被标记为低收入户的，计为不稳定脱贫户。"
+
+
+def household_aggregates():
+    """The Count/Sum expressions of the monitoring, for .aggregate() or .annotate() on households."""
+
+    def count(cond):
+        return Count("pk", filter=cond)
+
+    figures = {
+        "households": Count("pk"),
+        "population": Coalesce(Sum("member_count"), Value(0), output_field=IntegerField()),
+        "poor_households": count(Q(status__in=POOR_STATUSES)),
+        "poor_population": Coalesce(
+            Sum("member_count", filter=Q(status__in=POOR_STATUSES)), Value(0), output_field=IntegerField()
+        ),
+        "failing": count(FAILING),
+        "unfilled": count(UNFILLED),
+        "unstable": count(UNSTABLE),
+        "marginal": count(Q(status=HouseholdStatus.MARGINAL)),
+    }
+    for field in GUARANTEE_FIELDS:
+        figures[f"{field}_not_met"] = count(_not_met(field))
+    return figures
+
+
+def guarantee_rows(figures):
+    """(label, not met) per guarantee, for a table."""
+    return [(label, figures.get(f"{name}_not_met", 0) or 0) for name, label in GUARANTEES]
+
+
+def _household_scope(*, county_ids=None, village_ids=None):
+    cond = Q(pk__in=[])
+    if county_ids is not None:
+        cond |= Q(village__county_id__in=county_ids)
+    if village_ids is not None:
+        cond |= Q(village_id__in=village_ids)
+    return Household.objects.filter(cond)
+
+
+def household_figures(*, county_ids=None, village_ids=None):
+    return _household_scope(county_ids=county_ids, village_ids=village_ids).aggregate(**household_aggregates())
+
+
+def household_figures_by(queryset, key):
+    """{key value: figures}, one grouped query."""
+    return {row[key]: row for row in queryset.order_by().values(key).annotate(**household_aggregates())}
+
+
+# --- the listing ----------------------------------------------------------------------------------
+
+def listed_counties(*, user, listing):
+    return (
+        ListedCounty.objects.visible_to(user).filter(listing=listing)
+        .select_related("county__city", "leader", "team")
+        .order_by("order", "county__city__name", "county__name")
+    )
+
+
+def listed_villages(*, user, listing):
+    return (
+        ListedVillage.objects.visible_to(user).filter(listing=listing)
+        .select_related("village__township__county__city")
+        .order_by("order", "county__name", "village__name")
+    )
+
+
+def active_indicators():
+    return ExitIndicator.objects.filter(is_active=True).order_by("order", "name")
+
+
+def _indicator_counts_by(queryset, key):
+    return {
+        row[key]: row for row in queryset.filter(indicator__is_active=True).order_by().values(key).annotate(
+            met=Count("pk", filter=Q(result=IndicatorResult.MET)),
+            not_met=Count("pk", filter=Q(result=IndicatorResult.NOT_MET)),
+        )
+    }
+
+
+def _ledger_counts_by(queryset, key):
+    return {
+        row[key]: row for row in queryset.order_by().values(key).annotate(
+            open=Count("pk", filter=Q(status=LedgerStatus.OPEN)),
+            closed=Count("pk", filter=Q(status=LedgerStatus.CLOSED)),
+        )
+    }
+
+
+def campaign_rows(*, user, listing, today=None):
+    """The campaign view (HN 三, 四): per listed county and per listed village, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    counties = list(listed_counties(user=user, listing=listing))
+    villages = list(listed_villages(user=user, listing=listing))
+    indicator_total = active_indicators().count()
+    county_ids = [c.county_id for c in counties]
+    village_ids = [v.village_id for v in villages]
+
+    hh_by_county = household_figures_by(Household.objects.filter(village__county_id__in=county_ids), "village__county_id")
+    hh_by_village = household_figures_by(Household.objects.filter(village_id__in=village_ids), "village_id")
+    statuses = IndicatorStatus.objects.filter(listed_village__listing=listing)
+    ind_by_village = _indicator_counts_by(statuses.filter(listed_village__in=[v.pk for v in villages]), "listed_village_id")
+    ind_by_county = _indicator_counts_by(statuses.filter(listed_village__county_id__in=county_ids), "listed_village__county_id")
+    entries = LedgerEntry.objects.all()
+    ledger_by_county = _ledger_counts_by(entries.filter(county_id__in=county_ids), "county_id")
+    ledger_by_village = _ledger_counts_by(entries.filter(listed_village__in=[v.pk for v in villages]), "listed_village_id")
+    villages_per_county = {}
+    for v in villages:
+        villages_per_county[v.county_id] = villages_per_county.get(v.county_id, 0) + 1
+    leaders = {}
+    for leader in VillageLeader.objects.filter(listed_village__in=[v.pk for v in villages]).order_by("level", "name"):
+        leaders.setdefault(leader.listed_village_id, []).append(leader)
+    on_time = reports_on_time_by_city(listing=listing, today=today)
+
+    empty_hh = {k: 0 for k in household_aggregates()}
+    county_rows = []
+    for c in counties:
+        hh = hh_by_county.get(c.county_id, empty_hh)
+        ind = ind_by_county.get(c.county_id, {"met": 0, "not_met": 0})
+        n_villages = villages_per_county.get(c.county_id, 0)
+        county_rows.append({
+            "listed": c, "households": hh, "villages": n_villages,
+            "indicators_met": ind["met"], "indicators_not_met": ind["not_met"],
+            "indicators_total": n_villages * indicator_total,
+            "ledger": ledger_by_county.get(c.county_id, {"open": 0, "closed": 0}),
+            "reports": on_time.get(c.county.city_id, {"on_time": 0, "late": 0, "due": 0}),
+        })
+    village_rows = []
+    for v in villages:
+        ind = ind_by_village.get(v.pk, {"met": 0, "not_met": 0})
+        village_rows.append({
+            "listed": v, "households": hh_by_village.get(v.village_id, empty_hh),
+            "indicators_met": ind["met"], "indicators_not_met": ind["not_met"], "indicators_total": indicator_total,
+            "ledger": ledger_by_village.get(v.pk, {"open": 0, "closed": 0}),
+            "leaders": leaders.get(v.pk, []),
+        })
+    return county_rows, village_rows
+
+
+def village_indicators(listed_village):
+    """Each active indicator with the village's current status (or None: not yet assessed)."""
+    statuses = {s.indicator_id: s for s in listed_village.indicator_statuses.select_related("updated_by")}
+    return [(indicator, statuses.get(indicator.pk)) for indicator in active_indicators()]
+
+
+# --- the ledger -----------------------------------------------------------------------------------
+
+def ledger_list(*, user):
+    return LedgerEntry.objects.visible_to(user).select_related(
+        "county", "listed_village__village__township", "indicator_status__indicator", "household", "closed_by"
+    )
+
+
+def ledger_entries_open(*, user):
+    """Open items of the ledger the user may see (the rectification list takes these over later)."""
+    return ledger_list(user=user).filter(status=LedgerStatus.OPEN)
+
+
+# --- monthly reports (HN 五(三)) ------------------------------------------------------------------
+
+def month_start(day):
+    return day.replace(day=1)
+
+
+def first_report_month(listing):
+    """The first month with a report due: a campaign starting after the 25th reports from the next month."""
+    start = listing.campaign.start_date
+    if start.day > REPORT_DUE_DAY:
+        return (month_start(start) + datetime.timedelta(days=32)).replace(day=1)
+    return month_start(start)
+
+
+def months_of(listing, *, until=None):
+    """The months with a report, from the campaign's first to the target date (or ``until``, if earlier)."""
+    start = first_report_month(listing)
+    end = month_start(min(listing.target_date, until) if until else listing.target_date)
+    months = []
+    m = start
+    while m <= end:
+        months.append(m)
+        m = (m + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def reporting_cities(*, listing):
+    """The cities that report: those with a listed county or a listed village."""
+    return City.objects.filter(
+        Q(counties__listings__listing=listing) | Q(counties__listed_villages__listing=listing)
+    ).distinct().order_by("name")
+
+
+def city_report_figures(*, listing, city, month):
+    """What a city's monthly report says in figures, assembled from its counties' entries (never retyped)."""
+    county_ids = list(ListedCounty.objects.filter(listing=listing, county__city=city).values_list("county_id", flat=True))
+    lv = ListedVillage.objects.filter(listing=listing, county__city=city)
+    village_ids = list(lv.values_list("village_id", flat=True))
+    listed_village_ids = list(lv.values_list("pk", flat=True))
+    indicator_total = active_indicators().count()
+    ind = IndicatorStatus.objects.filter(listed_village_id__in=listed_village_ids, indicator__is_active=True).aggregate(
+        met=Count("pk", filter=Q(result=IndicatorResult.MET)),
+        not_met=Count("pk", filter=Q(result=IndicatorResult.NOT_MET)),
+    )
+    next_month = (month + datetime.timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(month, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(next_month, datetime.time.min, tzinfo=tz)
+    ledger = LedgerEntry.objects.filter(
+        Q(county_id__in=county_ids) | Q(listed_village_id__in=listed_village_ids)
+    ).aggregate(
+        opened=Count("pk", filter=Q(opened_at__gte=start, opened_at__lt=end)),
+        closed=Count("pk", filter=Q(closed_at__gte=start, closed_at__lt=end)),
+        open_now=Count("pk", filter=Q(status=LedgerStatus.OPEN)),
+    )
+    hh = household_figures(county_ids=county_ids, village_ids=village_ids)
+    return {
+        "listed_counties": len(county_ids),
+        "listed_villages": len(listed_village_ids),
+        "indicators_total": indicator_total * len(listed_village_ids),
+        "indicators_met": ind["met"],
+        "indicators_not_met": ind["not_met"],
+        "ledger_opened": ledger["opened"],
+        "ledger_closed": ledger["closed"],
+        "ledger_open": ledger["open_now"],
+        "households": hh["households"],
+        "households_failing": hh["failing"],
+        "households_unfilled": hh["unfilled"],
+        "unstable": hh["unstable"],
+        "marginal": hh["marginal"],
+    }
+
+
+FIGURE_LABELS = (
+    ("listed_counties", "挂牌督战县（个）"),
+    ("listed_villages", "挂牌督战村（个）"),
+    ("indicators_total", "退出指标（项）"),
+    ("indicators_met", "其中已达标（项）"),
+    ("indicators_not_met", "其中未达标（项）"),
+    ("ledger_opened", "本月新建台账（条）"),
+    ("ledger_closed", "本月销号（条）"),
+    ("ledger_open", "未销号台账（条）"),
+    ("households", "贫困户、边缘户（户）"),
+    ("households_failing", "“两不愁三保障”未达标（户）"),
+    ("households_unfilled", "“两不愁三保障”未填写（户）"),
+    ("unstable", "不稳定脱贫户（户）"),
+    ("marginal", "边缘户（户）"),
+)
+
+
+def figure_rows(figures):
+    return [(label, figures.get(key)) for key, label in FIGURE_LABELS]
+
+
+def visible_reports(*, user, listing):
+    """Reports the user may see: all for the province; a city's own; a unit's own; a county's city's."""
+    reports = MonthlyReport.objects.filter(listing=listing).select_related("city", "unit", "submitted_by")
+    if rules.has_perm("supervision.see_all", user):
+        return reports
+    cond = Q(unit__reporters=user)
+    county_ids = visible_county_ids(user)
+    if county_ids is not None:
+        cond |= Q(city__in=County.objects.filter(pk__in=county_ids).values("city_id"))
+    return reports.filter(cond).distinct()
+
+
+def report_status(*, user, listing, month, today=None):
+    """Who reported this month, on time or late, and who has not (HN 五(三): by the 25th)."""
+    today = today or timezone.localdate()
+    reports = {(r.city_id, r.unit_id): r for r in visible_reports(user=user, listing=listing).filter(month=month)}
+    due = due_date(month)
+    rows = []
+    cities = reporting_cities(listing=listing)
+    units = MemberUnit.objects.filter(is_active=True)
+    if not rules.has_perm("supervision.see_all", user):
+        county_ids = visible_county_ids(user)
+        cities = cities.filter(pk__in=County.objects.filter(pk__in=county_ids).values("city_id")) if county_ids is not None else cities
+        units = units.filter(reporters=user)
+    for city in cities:
+        rows.append(_status_row(city.name, reports.get((city.pk, None)), due, today, city=city))
+    for unit in units:
+        rows.append(_status_row(unit.name, reports.get((None, unit.pk)), due, today, unit=unit))
+    return rows
+
+
+def _status_row(name, report, due, today, **reporter):
+    if report is not None:
+        state = "late" if report.is_late else "on_time"
+    else:
+        state = "missing" if today > due else "pending"
+    return {"name": name, "report": report, "state": state, **reporter}
+
+
+def reports_on_time_by_city(*, listing, today=None):
+    """Per city: reports on time, late, and months due so far (the due date has passed)."""
+    today = today or timezone.localdate()
+    due = sum(1 for m in months_of(listing, until=today) if due_date(m) < today)
+    rows = MonthlyReport.objects.filter(listing=listing, city__isnull=False).order_by().values("city_id").annotate(
+        on_time=Count("pk", filter=Q(is_late=False)), late=Count("pk", filter=Q(is_late=True))
+    )
+    out = {row["city_id"]: {**row, "due": due} for row in rows}
+    for city_id in reporting_cities(listing=listing).values_list("pk", flat=True):
+        out.setdefault(city_id, {"city_id": city_id, "on_time": 0, "late": 0, "due": due})
+    return out
+
+
+def due_day_text():
+    return f"每月{REPORT_DUE_DAY}日前"
+
+
+# --- a listing proposed from data (HN 二) ---------------------------------------------------------
+
+def proposed_counties(*, user, threshold):
+    """Counties whose remaining poor population exceeds the threshold, largest first."""
+    poor = Q(villages__households__status__in=POOR_STATUSES)
+    return (
+        County.objects.visible_to(user).select_related("city")
+        .annotate(
+            poor_population=Coalesce(Sum("villages__households__member_count", filter=poor), Value(0), output_field=IntegerField()),
+            poor_households=Count("villages__households", filter=poor),
+        )
+        .filter(poor_population__gt=threshold)
+        .order_by("-poor_population", "city__name", "name")
+    )
+
+
+def proposed_villages(*, user):
+    """Poor villages not yet exited, with their remaining poor population."""
+    poor = Q(households__status__in=POOR_STATUSES)
+    return (
+        Village.objects.visible_to(user)
+        .filter(is_poor_village=True, exit_status=ExitStatus.NOT_EXITED)
+        .select_related("township__county__city")
+        .annotate(
+            poor_population=Coalesce(Sum("households__member_count", filter=poor), Value(0), output_field=IntegerField()),
+            poor_households=Count("households", filter=poor),
+        )
+        .order_by("-poor_population", "county__name", "township__name", "name")
+    )
