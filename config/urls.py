@@ -19,6 +19,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("rectification/", include("rectification.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("reminders/", include("reminders.urls")),
 ]
 
 if settings.DEBUG:
