@@ -131,16 +131,18 @@ def reminders_run(*, schedule: str | None = None, day: datetime.date | None = No
     A kind that fails is logged and does not stop the others.
     """
     day = day or timezone.localdate()
+    own = None
     if kinds is None:
         if schedule is not None and schedule not in SCHEDULES:
             raise ValueError(f"未知的提醒计划：{schedule}")
-        if schedule == "daily":
-            kinds = list(KINDS)
-        else:
-            kinds = [k.key for k in kinds_of(schedule)]
+        own = {k.key for k in kinds_of(schedule)}
+        # The daily run also looks after the other schedules' missed days (not today: their own crontab's).
+        kinds = list(KINDS) if schedule == "daily" and catch_up else sorted(own)
     results = []
     for kind in kinds:
         for d in due_dates(kind, day, catch_up=catch_up and not dry_run):
+            if own is not None and kind not in own and d == day:
+                continue
             how = trigger if d == day else RunLog.Trigger.CATCH_UP
             try:
                 results.append(reminders_send(kind=kind, day=d, trigger=how, dry_run=dry_run))

@@ -29,8 +29,11 @@ class Command(BaseCommand):
             day = day or timezone.localdate()
             results = [services.reminders_send(kind=k, day=day, trigger=RunLog.Trigger.MANUAL, dry_run=dry_run) for k in kind]
         else:
+            # Every kind due on that date (or the schedule's), for that date only: catching up by hand is a
+            # run per missed date; what was sent already is not sent again.
             results = services.reminders_run(
-                schedule=schedule or "daily", day=day, trigger=RunLog.Trigger.MANUAL, dry_run=dry_run, catch_up=False,
+                schedule=schedule, day=day, kinds=None if schedule else list(KINDS),
+                trigger=RunLog.Trigger.MANUAL, dry_run=dry_run, catch_up=False,
             )
         total = 0
         verb = "将发送" if dry_run else "已发送"
