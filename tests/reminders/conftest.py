@@ -62,3 +62,13 @@ def visit(db):
         )
 
     return make
+
+
+@pytest.fixture
+def beat_schedules(db):
+    """The schedules the migration creates — created again if a transactional test flushed the tables."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("reminders.migrations.0003_reminder_schedules").create_schedules(apps, None)

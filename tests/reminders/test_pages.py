@@ -162,7 +162,7 @@ def test_nav_has_my_todo_for_every_role(client, officer_a, city_user):
 
 # --- operations ---------------------------------------------------------------------------------
 
-def test_schedules_exist_in_shanghai_time_after_migrate(db):
+def test_schedules_exist_in_shanghai_time_after_migrate(beat_schedules):
     tasks = {t.name: t for t in PeriodicTask.objects.filter(task__startswith="reminders.").select_related("crontab")}
     assert set(tasks) == {"提醒：每日", "提醒：每周一", "提醒：每月1日", "提醒：每月4日", "提醒：每月20日", "提醒：每月26日", "提醒：每日邮件汇总"}
     assert {str(t.crontab.timezone) for t in tasks.values()} == {"Asia/Shanghai"}
@@ -170,7 +170,7 @@ def test_schedules_exist_in_shanghai_time_after_migrate(db):
     assert tasks["提醒：每月4日"].kwargs == '{"schedule": "monthly_4"}'
 
 
-def test_operations_page_for_the_city_office(client, city_user, officer_a):
+def test_operations_page_for_the_city_office(client, city_user, officer_a, beat_schedules):
     from reminders import services
 
     services.reminders_send(kind="data_push_check", day=D(2018, 11, 4))
@@ -186,7 +186,7 @@ def test_operations_page_refused_to_others(client, county_a, role):
     assert client.get("/reminders/operations/").status_code == 403
 
 
-def test_admin_lists_schedules_and_notifications(client, admin_user):
+def test_admin_lists_schedules_and_notifications(client, admin_user, beat_schedules):
     client.force_login(admin_user)
     assert "提醒：每日" in client.get("/admin/django_celery_beat/periodictask/").content.decode()
     assert client.get("/admin/reminders/notification/").status_code == 200

@@ -33,7 +33,7 @@ def real_worker():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_scheduled_task_on_a_worker_notifies_each_person_once(real_worker):
+def test_the_scheduled_task_on_a_worker_notifies_each_person_once(real_worker, beat_schedules):
     for name in ("登封市", "巩义市"):
         UserFactory(username=f"officer-{name}", role=Role.COUNTY, county=CountyFactory(name=name))
     entry = PeriodicTask.objects.get(name="提醒：每月4日")  # created by the migration, as beat reads it
