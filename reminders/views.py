@@ -9,14 +9,17 @@ from django.views.decorators.http import require_POST
 
 from villages.listing import page_of
 
-from . import selectors, services
+from . import calendar, selectors, services
 from .models import Notification
 
 
 @login_required
 def todo_view(request):
     today = timezone.localdate()
-    return render(request, "reminders/todo.html", {"rows": services.todo_rows(user=request.user, today=today), "today": today})
+    return render(request, "reminders/todo.html", {
+        "rows": services.todo_rows(user=request.user, today=today), "today": today,
+        "calendar_fallback": calendar.uses_fallback(today, today),
+    })
 
 
 @login_required
@@ -65,4 +68,5 @@ def operations_view(request):
     return render(request, "reminders/operations.html", {
         "schedules": schedules, "digest": digest, "runs": selectors.recent_runs(),
         "can_edit": request.user.is_staff,
+        "calendar_fallback": calendar.uses_fallback(timezone.localdate(), timezone.localdate()),
     })

@@ -221,3 +221,29 @@ def test_run_reminders_refuses_a_bad_date(db):
 
     with pytest.raises(CommandError, match="日期格式"):
         run("--date", "2018/11/05")
+
+
+def test_pages_say_when_the_calendar_falls_back_to_monday_to_friday(client, city_user):
+    with at(2027, 3, 3):
+        client.force_login(city_user)  # sessions last 12 hours: sign in at the frozen time
+        assert "工作日暂按周一至周五计算" in client.get("/reminders/todo/").content.decode()
+        assert "工作日暂按周一至周五计算" in client.get("/reminders/operations/").content.decode()
+    with at(2018, 11, 5):
+        client.force_login(city_user)
+        assert "工作日暂按周一至周五计算" not in client.get("/reminders/todo/").content.decode()
+
+
+def test_the_web_keeps_working_with_the_broker_down(client, officer_a):
+    # Reminders are found by beat's runs, never queued by a request: a dead broker costs the web nothing.
+    from config.celery import app
+
+    notify(officer_a, "甲")
+    old = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
+    try:
+        client.force_login(officer_a)
+        for url in ("/", "/reminders/todo/", "/reminders/notifications/"):
+            assert client.get(url).status_code == 200
+        assert client.post("/reminders/notifications/read-all/").status_code == 302
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = old
