@@ -35,8 +35,8 @@ The runner (``reminders.services.reminders_send``) asks every finder of a kind
 for a date, inserts one ``Notification`` per (kind, target, period, recipient)
 under a unique constraint — the exactly-once key — and counts what was new.
 A finder may also do its own writes for the date (e.g. marking items 逾期) as
-long as they are idempotent; it is not called on a dry run with ``dry_run=True``
-unless it accepts that keyword (then it must not write).
+long as they are idempotent; such a finder must accept a ``dry_run`` keyword:
+``run_reminders --dry-run`` passes ``dry_run=True`` and then it must not write.
 """
 
 import datetime
