@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rosters.context_processors.role",
                 "rosters.context_processors.navigation",
+                "reminders.context_processors.unread_notifications",
             ],
         },
     },

@@ -16,6 +16,7 @@ urlpatterns = [
     path("rectification/", include("rectification.urls")),
     path("supervision/", include("supervision.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("reminders/", include("reminders.urls")),
 ]
 
 if settings.DEBUG:

@@ -18,6 +18,7 @@ NAV_ITEMS = (
     ("村庄", "villages:village_list", None),
     ("贫困户", "villages:household_list", None),
     ("工作组", "rosters:campaign_list", None),
+    ("我的待办", "reminders:todo", None),
     ("督查记录", "inspections:trip_list", None),
     ("挂牌督战", "supervision:home", None),
 )

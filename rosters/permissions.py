@@ -204,6 +204,8 @@ MATRIX = (
                is_office, "市扶贫办（本市）、省扶贫办、管理员"),
     Permission("rosters.import_roster", "导入工作组名单", "工作周期",
                is_admin, "管理员（管理后台）"),
+    Permission("reminders.view_operations", "查看提醒任务的计划与运行记录", "提醒任务",
+               is_office, "市扶贫办、管理员（修改计划在管理后台）"),
     Permission("admin.access", "进入管理后台", "—",
                is_admin, "管理员"),
 )

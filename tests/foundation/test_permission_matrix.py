@@ -72,6 +72,7 @@ EXPECTED = {
     "inspections.promote_experience": ("submitted", {"city", "admin"}),
     "inspections.grant_repeat_exception": ("village", {"city", "admin"}),
     "rosters.import_roster": (None, {"admin"}),
+    "reminders.view_operations": (None, {"city", "city_other", "admin"}),
     "admin.access": (None, {"admin"}),
 }
 
