@@ -6,42 +6,65 @@ def role(request):
     return {"Role": Role, "user_role": getattr(user, "role", None) if user and user.is_authenticated else None}
 
 
-# (label, url name, roles that see it; None = every signed-in user).
-# An entry whose URL is not installed yet is left out.
+# (label, url name, roles that see it; None = every signed-in user), or (label, [entries]) for a menu.
+# The bar holds what officers open every day; the rest sits in two menus, so it stays on one line at
+# 1366 px. An entry whose URL is not installed is left out, and a menu with no entries left.
 NAV_ITEMS = (
     ("首页", "home", None),
     ("填写指导登记表", "inspections:visit_create", (Role.COUNTY, Role.TEAM, Role.CITY)),
     ("指导记录", "inspections:visit_list", None),
-    ("共性问题", "inspections:problem_list", None),
-    ("典型经验", "inspections:experience_list", None),
-    ("重点村", "villages:key_village_list", None),
-    ("村庄", "villages:village_list", None),
-    ("贫困户", "villages:household_list", None),
-    ("工作组", "rosters:campaign_list", None),
-    ("我的待办", "reminders:todo", None),
     ("督查记录", "inspections:trip_list", None),
     ("挂牌督战", "supervision:home", None),
+    ("重点村", "villages:key_village_list", None),
+    ("村户", [
+        ("村庄", "villages:village_list", None),
+        ("贫困户", "villages:household_list", None),
+    ]),
+    ("我的待办", "reminders:todo", None),
+    ("更多", [
+        ("每周指导情况", "inspections:visit_quota", None),
+        ("共性问题", "inspections:problem_list", None),
+        ("典型经验", "inspections:experience_list", None),
+        ("每月督查情况", "inspections:trip_coverage", None),
+        ("督查发现问题", "inspections:finding_list", None),
+        ("督查档案移交", "inspections:archive_list", None),
+        ("督战台账", "supervision:ledger_list", None),
+        ("工作组", "rosters:campaign_list", None),
+    ]),
 )
 
 
-def navigation(request):
+def _entries(user, entries):
     from django.urls import NoReverseMatch, reverse
 
-    user = getattr(request, "user", None)
-    if not user or not user.is_authenticated:
-        return {"nav_items": []}
     items = []
-    for label, name, roles in NAV_ITEMS:
+    for entry in entries:
+        if isinstance(entry[1], list):
+            children = _entries(user, entry[1])
+            if children:
+                items.append({"label": entry[0], "children": children, "active": False})
+            continue
+        label, name, roles = entry
         if roles is not None and not (user.role in roles or user.is_superuser):
             continue
         try:
-            url = reverse(name)
+            items.append({"label": label, "url": reverse(name), "active": False})
         except NoReverseMatch:
             continue
-        items.append({"label": label, "url": url, "active": False})
-    # One item is highlighted: the one whose address is the longest prefix of this page's
-    # (/villages/households/ is 贫困户, not also 村庄 at /villages/).
-    matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    return items
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {"nav_items": []}
+    items = _entries(user, NAV_ITEMS)
+    # One entry is highlighted (with its menu): the one whose address is the longest prefix of this
+    # page's (/villages/households/ is 贫困户, not also 村庄 at /villages/).
+    leaves = [(leaf, item) for item in items for leaf in item.get("children", [item])]
+    matches = [(leaf, item) for leaf, item in leaves
+               if request.path == leaf["url"] or (leaf["url"] != "/" and request.path.startswith(leaf["url"]))]
     if matches:
-        max(matches, key=lambda i: len(i["url"]))["active"] = True
+        leaf, item = max(matches, key=lambda m: len(m[0]["url"]))
+        leaf["active"] = item["active"] = True
     return {"nav_items": items}
