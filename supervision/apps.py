@@ -12,3 +12,8 @@ class SupervisionConfig(AppConfig):
 
         # HN 四(一)3: a listed village's exit indicators and ledger, seen from the village page.
         register_village_section("supervision/_village_listing.html", village_listing_section, order=5, title="挂牌督战")
+
+        # HN 五(三): the 20th's reminder and the 26th's list of who has not reported (SPEC §10).
+        from .reminders import register
+
+        register()
