@@ -12,6 +12,7 @@ class RemindersConfig(AppConfig):
         # The kinds whose data lives below reminders; rectification and supervision register theirs.
         register_finder("guidance_week_missed", finders.guidance_week_missed)
         register_finder("team_monthly_report", finders.team_monthly_report)
+        register_finder("inspection_no_trip", finders.inspection_no_trip)
         register_finder("data_push_check", finders.data_push_check)
         register_finder("archive_handover", finders.archive_handover)
         register_todo(finders.todo_rows_for_rosters)

@@ -9,7 +9,7 @@ import datetime
 
 from django.urls import reverse
 
-from inspections.models import GuidanceVisit
+from inspections.models import GuidanceVisit, InspectionTrip
 from rosters.choices import MemberRole, Role, TeamKind
 from rosters.models import Team, TeamCounty, TeamMember
 from villages.models import County
@@ -95,6 +95,35 @@ def team_monthly_report(day):
             title=f"请向督查工作领导小组专题汇报{last.year}年{last.month}月督查工作（{t['name']}）",
             body=f"{t['campaign__name']}：按 HY 四，领导小组原则上每月听取各小组专题汇报1次以上。",
             link=reverse("rosters:team_detail", args=[t["pk"]]),
+        )
+
+
+def inspection_no_trip(day):
+    """1st of the month (HY 四 "原则上每月督查1次"): a covered county with no trip planned this month.
+
+    Two queries: the month's assignments of running inspection campaigns, and the
+    (team, county) pairs with a trip starting in the month.
+    """
+    first = day.replace(day=1)
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    rows = list(
+        TeamCounty.objects.filter(kind=TeamKind.INSPECTION, campaign__start_date__lte=last, campaign__end_date__gte=first)
+        .values("pk", "team_id", "team__name", "county_id", "county__name").order_by("team__order", "order")
+    )
+    planned = set(
+        InspectionTrip.objects.filter(start_date__range=(first, last), team_id__in={r["team_id"] for r in rows})
+        .values_list("team_id", "county_id")
+    )
+    gaps = [r for r in rows if (r["team_id"], r["county_id"]) not in planned]
+    who = recipients.leaders_and_liaisons(g["pk"] for g in gaps)
+    link = reverse("inspections:trip_create")
+    for g in gaps:
+        yield Due(
+            target=f"teamcounty:{g['pk']}",
+            recipients=frozenset(who.get(g["pk"], ())),
+            title=f"{g['team__name']}本月（{first.year}年{first.month}月）尚未安排对{g['county__name']}的督查",
+            body="按 HY 四，督查小组原则上每月到负责的县区督查1次，每次1—2天。",
+            link=link,
         )
 
 
