@@ -12,7 +12,7 @@ from tests.inspections.trips.conftest import coverage_1, group_1, group_2, hy_ca
 pytestmark = pytest.mark.django_db
 
 
-def test_only_the_county_without_a_trip_this_month_is_reminded(coverage_1, leader_1, leader_2):
+def test_only_the_county_without_a_trip_this_month_is_reminded(coverage_1, leader_1, leader_2):  # noqa: F811
     # 第一组 planned its July trip to 登封市; 第二组 has none to 巩义市.
     trip_services.trip_plan(acting_user=leader_1, coverage=coverage_1, start_date=datetime.date(2018, 7, 10),
                             end_date=datetime.date(2018, 7, 11), members=[leader_1.person])
