@@ -125,7 +125,7 @@ def test_inspection_leader_sees_monthly_report_and_quarter_hand_over(client, ins
     assert "移交第3季度档案材料" in html and "2018年9月30日" in html
     with at(2018, 10, 2):
         html = client.get("/reminders/todo/").content.decode()
-    assert "向领导小组专题汇报9月督查工作" in html and "档案" not in html
+    assert "向领导小组专题汇报9月督查工作" in html and "档案材料" not in html
 
 
 def test_city_office_sees_last_weeks_misses_in_its_city_only(client, city_user, guidance_team, guidance_leader):
