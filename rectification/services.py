@@ -222,7 +222,7 @@ def allowed_actions(user, item):
 def _move(acting_user, item, action, note="", guard=None):
     t = TRANSITIONS[action]
     # Lock the row and read its state again: a concurrent move waits here and then sees the new state.
-    item = ProblemItem.objects.select_for_update().select_related("letter", "team").get(pk=item.pk)
+    item = ProblemItem.objects.select_for_update(of=("self",)).select_related("letter", "team").get(pk=item.pk)
     if not rules.has_perm(t.permission, acting_user, item):
         _refuse(f"您无权对该问题执行“{t.label}”。")
     if item.letter_id and not item.letter.is_issued:
