@@ -20,6 +20,7 @@ NAV_ITEMS = (
     ("工作组", "rosters:campaign_list", None),
     ("督查记录", "inspections:trip_list", None),
     ("挂牌督战", "supervision:home", None),
+    ("整改", "rectification:item_list", None),
 )
 
 

@@ -1,0 +1,67 @@
+"""The rectification pages as their users drive them: the list, an item with its buttons and timeline, a letter."""
+
+import datetime
+
+from django.urls import reverse
+
+from rectification import services
+from rectification.choices import ItemStatus
+from rectification.models import ProblemItem
+
+from .conftest import make_trip
+
+
+def test_the_county_walks_its_item_through_the_page(client, item_1, officer_a, leader_1):
+    client.force_login(officer_a)
+    page = client.get(item_1.get_absolute_url()).content.decode()
+    assert "开始整改" in page and "销号" not in page.split("整改过程")[0].split("督促")[1]
+    move = reverse("rectification:item_move", args=[item_1.pk])
+    client.post(move, {"action": "start"})
+    response = client.post(move, {"action": "report", "note": ""}, follow=True)
+    assert "请填写整改情况。" in response.content.decode()
+    assert ProblemItem.objects.get(pk=item_1.pk).status == ItemStatus.IN_PROGRESS
+    client.post(move, {"action": "report", "note": "已落实帮扶措施。"})
+    assert client.post(move, {"action": "close"}).status_code == 403  # the county cannot close its own item
+    client.force_login(leader_1)
+    client.post(move, {"action": "verify_pass"})
+    response = client.post(move, {"action": "close"}, follow=True)
+    page = response.content.decode()
+    assert "已销号。" in page and "已销号" in page.split('id="item-status"')[1][:40]
+    timeline = page.split('id="timeline"')[1]
+    assert timeline.count("<li>") == 4 and "已落实帮扶措施。" in timeline
+
+
+def test_another_countys_item_and_letter_answer_404(client, item_1, officer_b, leader_2):
+    for user in (officer_b, leader_2):
+        client.force_login(user)
+        assert client.get(item_1.get_absolute_url()).status_code == 404
+        assert client.get(item_1.letter.get_absolute_url()).status_code == 404
+        assert client.post(reverse("rectification:item_move", args=[item_1.pk]), {"action": "start"}).status_code == 404
+        assert not client.get(reverse("rectification:item_list")).context["page"].object_list
+    assert ProblemItem.objects.get(pk=item_1.pk).transitions.count() == 0
+
+
+def test_a_draft_is_hidden_from_the_county_until_issued(client, group_1, county_a, leader_1, officer_a):
+    trip = make_trip(group_1, county_a, datetime.date(2018, 9, 28), user=leader_1)
+    letter = services.letter_draft_from_trip(acting_user=leader_1, trip=trip)
+    client.force_login(officer_a)
+    assert client.get(letter.get_absolute_url()).status_code == 404
+    assert client.get(letter.items.first().get_absolute_url()).status_code == 404
+    assert not client.get(reverse("rectification:item_list")).context["page"].object_list
+    client.force_login(leader_1)
+    assert "（草稿）" in client.get(letter.get_absolute_url()).content.decode()
+    services.letter_issue(acting_user=leader_1, letter=letter, issued_on=datetime.date(2018, 10, 9),
+                          deadline=datetime.date(2018, 11, 30))
+    client.force_login(officer_a)
+    page = client.get(letter.get_absolute_url()).content.decode()
+    assert "河扶督〔2018〕1号" in page and "中共登封市委、登封市人民政府" in page
+    assert "逾期发函" in page and "2018年10月8日" in page  # due on the first working day after National Day
+    assert len(client.get(reverse("rectification:item_list")).context["page"].object_list) == 3
+
+
+def test_the_list_flags_overdue_items_and_the_navigation_links_it(client, item_1, city_user):
+    client.force_login(city_user)
+    response = client.get(reverse("rectification:item_list"), {"overdue": "yes"})
+    assert len(response.context["page"].object_list) == 3  # deadline 2018-08-31, long past
+    page = response.content.decode()
+    assert page.count("逾期</span>") == 3 and reverse("rectification:item_list") in page and ">整改<" in page
