@@ -65,3 +65,10 @@ def test_the_list_flags_overdue_items_and_the_navigation_links_it(client, item_1
     assert len(response.context["page"].object_list) == 3  # deadline 2018-08-31, long past
     page = response.content.decode()
     assert page.count("逾期</span>") == 3 and reverse("rectification:item_list") in page and ">整改<" in page
+
+
+def test_the_admin_only_looks(client, item_1, admin_user):
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:rectification_problemitem_changelist")).status_code == 200
+    assert client.get(reverse("admin:rectification_problemitem_change", args=[item_1.pk])).status_code == 200
+    assert client.get(reverse("admin:rectification_problemitem_add")).status_code == 403
