@@ -4,8 +4,8 @@ from django.utils import timezone
 from villages.filtersets import ScopedFilterSet
 from villages.models import County
 
-from .choices import ItemStatus, Severity
-from .models import ProblemItem
+from .choices import ItemStatus, LetterStatus, Severity
+from .models import ProblemItem, RectificationLetter
 
 
 class ItemFilterSet(ScopedFilterSet):
@@ -26,3 +26,17 @@ class ItemFilterSet(ScopedFilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(timezone.localdate()) if value == "yes" else queryset
+
+
+class LetterFilterSet(ScopedFilterSet):
+    status = django_filters.ChoiceFilter(label="状态", choices=LetterStatus.choices, empty_label="全部")
+    county = django_filters.ModelChoiceFilter(label="县（市、区）", queryset=County.objects.none(), empty_label="全部")
+
+    class Meta:
+        model = RectificationLetter
+        fields = ["status", "county"]
+
+    def scoped_querysets(self, user):
+        counties = County.objects.visible_to(user).filter(
+            pk__in=RectificationLetter.objects.visible_to(user).values("county_id")).select_related("city")
+        return {"county": counties}

@@ -62,3 +62,13 @@ def rectification_rates(queryset, *, by="county", today=None, start=None, end=No
             .annotate(rate=Cast(F("closed"), FloatField()) * 100.0 / NullIf(Cast(F("due"), FloatField()), 0.0))
             .order_by("key"))
     return list(rows)
+
+
+def trips_awaiting_letter(user, limit=50):
+    """Ended trips the user sees with findings and no issued letter yet (HY 四: 3天内发出整改函)."""
+    from inspections.choices import TripStatus
+    from inspections.models import InspectionTrip
+
+    return (InspectionTrip.objects.visible_to(user).filter(status=TripStatus.ENDED, findings__isnull=False)
+            .exclude(letters__status="issued").select_related("team", "county").distinct()
+            .order_by("end_date", "pk")[:limit])

@@ -140,13 +140,18 @@ def _inspections(w):
 
 def _rectification(w):
     """Problem items (整改问题): one overdue and major, one closed, one within its deadline; one in 洛阳市."""
-    from rectification.models import ProblemItem
+    from rectification.models import ProblemItem, RectificationLetter
 
     for county, text, severity, status, deadline in (
             (w.a, "整改甲", "major", "in_progress", D(2019, 11, 30)), (w.b, "整改乙", "general", "closed", D(2019, 11, 30)),
             (w.a, "整改丙", "general", "pending", D(2019, 12, 31)), (w.c, "洛阳整改", "major", "pending", D(2019, 11, 1))):
         ProblemItem.objects.create(county=county, description=text, severity=severity, status=status, deadline=deadline,
                                    closed_on=D(2019, 11, 1) if status == "closed" else None)
+    clerk = UserFactory(username="letter_clerk", role=Role.CITY, city=w.a.city, county=None)
+    for serial, county in ((1, w.a), (None, w.b), (2, w.c)):
+        RectificationLetter.objects.create(
+            campaign=w.camp1, county=county, addressee=f"{county.name}扶贫办", prefix="郑脱贫办督", created_by=clerk,
+            **({"status": "issued", "year": 2019, "serial": serial, "issued_on": D(2019, 11, 1)} if serial else {}))
 
 
 def _column(name):
@@ -176,6 +181,7 @@ ROW_NAMES = {
     "inspections:finding_list": (lambda o: o.description, None),
     "supervision:ledger_list": (lambda o: o.description, None),
     "rectification:item_list": (lambda o: o.description, None),
+    "rectification:letter_list": (lambda o: f"{o.county.name}{o.status}", None),
 }
 ALL = {
     "villages:village_list": {"甲村", "乙村", "丙村", "戊村"},
@@ -188,6 +194,7 @@ ALL = {
     "inspections:finding_list": {"台账不全", "资金滞留", "识别不准"},
     "supervision:ledger_list": {"交通未达标", "住房未保障"},
     "rectification:item_list": {"整改甲", "整改乙", "整改丙"},
+    "rectification:letter_list": {"登封市issued", "巩义市draft"},
 }
 
 # (page, filter) → (query, the rows that must remain). `w` is the world: ids are looked up at run time.
@@ -242,6 +249,8 @@ CASES = {
     ("rectification:item_list", "overdue"): (lambda w: {"overdue": "yes"}, {"整改甲"}),  # today is 2019-12-01
     ("rectification:item_list", "severity"): (lambda w: {"severity": "major"}, {"整改甲"}),
     ("rectification:item_list", "county"): (lambda w: {"county": w.b.pk}, {"整改乙"}),
+    ("rectification:letter_list", "status"): (lambda w: {"status": "draft"}, {"巩义市draft"}),
+    ("rectification:letter_list", "county"): (lambda w: {"county": w.a.pk}, {"登封市issued"}),
 }
 
 

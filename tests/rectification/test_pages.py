@@ -72,3 +72,29 @@ def test_the_admin_only_looks(client, item_1, admin_user):
     assert client.get(reverse("admin:rectification_problemitem_changelist")).status_code == 200
     assert client.get(reverse("admin:rectification_problemitem_change", args=[item_1.pk])).status_code == 200
     assert client.get(reverse("admin:rectification_problemitem_add")).status_code == 403
+
+
+def test_a_trip_awaiting_its_letter_is_drafted_and_issued_from_the_pages(client, group_1, county_a, leader_1,
+                                                                         member_1, officer_a, time_machine):
+    time_machine.move_to(datetime.datetime(2018, 10, 9, 9, 0))
+    trip = make_trip(group_1, county_a, datetime.date(2018, 9, 28), user=leader_1)  # due 2018-10-08
+    client.force_login(officer_a)
+    page = client.get(reverse("rectification:letter_list")).content.decode()
+    assert "逾期未发函" in page and "起草整改函" not in page  # the county sees the flag, cannot draft
+    client.force_login(member_1)
+    awaiting = client.get(reverse("rectification:letter_list")).content.decode().split('id="awaiting"')[1]
+    assert "2018年10月8日" in awaiting and "逾期未发函" in awaiting and "起草整改函" in awaiting
+    response = client.post(reverse("rectification:letter_draft", args=[trip.pk]))
+    letter = trip.letters.get()
+    assert response.url == letter.get_absolute_url()
+    assert 'id="issue-form"' not in client.get(response.url).content.decode()  # a member drafts, the leader issues
+    assert client.post(reverse("rectification:letter_issue", args=[letter.pk]), {"deadline": "2018-11-30"}).status_code == 403
+    client.force_login(leader_1)
+    issue = reverse("rectification:letter_issue", args=[letter.pk])
+    page = client.post(issue, {"issued_on": "2018-10-09", "deadline": "2018-10-01"}, follow=True).content.decode()
+    assert "早于发函日期" in page
+    letter.refresh_from_db()
+    assert letter.status == "draft"
+    page = client.post(issue, {"issued_on": "2018-10-09", "deadline": "2018-11-30"}, follow=True).content.decode()
+    assert "整改函已签发：河扶督〔2018〕1号。" in page and "逾期发函" in page
+    assert "逾期未发函" not in client.get(reverse("rectification:letter_list")).content.decode()
