@@ -98,3 +98,27 @@ def test_a_trip_awaiting_its_letter_is_drafted_and_issued_from_the_pages(client,
     page = client.post(issue, {"issued_on": "2018-10-09", "deadline": "2018-11-30"}, follow=True).content.decode()
     assert "整改函已签发：河扶督〔2018〕1号。" in page and "逾期发函" in page
     assert "逾期未发函" not in client.get(reverse("rectification:letter_list")).content.decode()
+
+
+def _queries_of(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_lists_do_not_query_per_row(client, group_1, county_a, leader_1, officer_a):
+    def issue(day):
+        trip = make_trip(group_1, county_a, day, user=leader_1, findings=5)
+        letter = services.letter_draft_from_trip(acting_user=leader_1, trip=trip)
+        services.letter_issue(acting_user=leader_1, letter=letter, issued_on=day, deadline=datetime.date(2018, 12, 31))
+
+    issue(datetime.date(2018, 7, 3))
+    client.force_login(officer_a)
+    urls = [reverse("rectification:item_list"), reverse("rectification:letter_list")]
+    few = [_queries_of(client, u) for u in urls]
+    for day in (9, 16, 23, 30):
+        issue(datetime.date(2018, 7, day))
+    assert [_queries_of(client, u) for u in urls] == few
