@@ -160,9 +160,11 @@ class ProblemItem(models.Model):
             models.Index(fields=["county", "status"], name="item_county_status"),
             # "overdue" = deadline < today among open items: a partial index holds only the open ones.
             models.Index(fields=["deadline"], condition=~Q(status=ItemStatus.CLOSED), name="item_open_deadline"),
-            models.Index(fields=["content_type", "object_id"], name="item_source"),
         ]
         constraints = [
+            # One item per source: a finding or 共性问题 is listed once, whoever drafts at the same moment.
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="item_source_once",
+                                    violation_error_message="该问题已列入整改，不能重复列入。"),
             models.CheckConstraint(condition=~Q(status=ItemStatus.CLOSED) | Q(closed_on__isnull=False),
                                    name="item_closed_has_date"),
         ]
