@@ -171,6 +171,10 @@ STORAGES = {
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=20)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
+# HY 四: a rectification letter goes out within 3 days of a trip's end — official working days by default.
+RECTIFICATION_LETTER_DAYS = env.int("RECTIFICATION_LETTER_DAYS", default=3)
+RECTIFICATION_LETTER_WORKING_DAYS = env.bool("RECTIFICATION_LETTER_WORKING_DAYS", default=True)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

@@ -20,6 +20,7 @@ NAV_ITEMS = (
         ("村庄", "villages:village_list", None),
         ("贫困户", "villages:household_list", None),
     ]),
+    ("整改", "rectification:item_list", None),
     ("我的待办", "reminders:todo", None),
     ("更多", [
         ("每周指导情况", "inspections:visit_quota", None),
@@ -28,6 +29,7 @@ NAV_ITEMS = (
         ("每月督查情况", "inspections:trip_coverage", None),
         ("督查发现问题", "inspections:finding_list", None),
         ("督查档案移交", "inspections:archive_list", None),
+        ("整改函", "rectification:letter_list", None),
         ("督战台账", "supervision:ledger_list", None),
         ("工作组", "rosters:campaign_list", None),
     ]),

@@ -137,6 +137,29 @@ def reports_for_the_unit(user, obj):
     unit = getattr(obj, "unit", None)
     return unit is not None and unit.reporters.filter(pk=user.pk).exists()
 
+
+# --- rectification (HY 四、六) ---------------------------------------------------------------------
+
+def _issuing_team(obj):
+    """The group a letter or problem item was issued by; ``None`` when the city office issued it."""
+    return getattr(obj, "team", None)
+
+
+@rules.predicate
+def member_of_the_issuing_group(user, obj):
+    """A member of the group that issued the letter or item (none when the city office issued it)."""
+    team = _issuing_team(obj)
+    return team is not None and team.memberships.filter(person__user_id=user.pk).exists()
+
+
+@rules.predicate
+def leads_the_issuing_group(user, obj):
+    """The leader (组长) of the group that issued the letter (none when the city office issued it)."""
+    from .choices import MemberRole
+
+    team = _issuing_team(obj)
+    return team is not None and team.memberships.filter(person__user_id=user.pk, role=MemberRole.LEADER).exists()
+
 is_keeper = is_city_office | is_county_officer | is_admin
 
 
@@ -202,6 +225,19 @@ MATRIX = (
                is_office, "市扶贫办（本市）、省扶贫办、管理员"),
     Permission("supervision.propose_listing", "按数据提出挂牌督战名单", "本辖区的县、村",
                is_office, "市扶贫办（本市）、省扶贫办、管理员"),
+    Permission("rectification.draft_letter", "由督查发现问题起草整改函", "督查（已结束）",
+               in_scope & (is_office | (is_team_member & member_of_the_team)),
+               "该督查小组成员、市扶贫办"),
+    Permission("rectification.draft_common_letter", "由指导共性问题起草整改函（反馈县统一整改）", "本市的县的共性问题",
+               is_office & in_scope, "市扶贫办、管理员"),
+    Permission("rectification.issue_letter", "签发整改函（编文号、定整改期限）", "整改函（草稿）",
+               in_scope & (is_office | (is_team_member & leads_the_issuing_group)),
+               "发函小组组长、市扶贫办"),
+    Permission("rectification.report_item", "开始整改、报告整改情况", "本县的整改问题",
+               is_county_officer & in_scope, "县扶贫办（本县）"),
+    Permission("rectification.verify_item", "核查、销号、退回、重新打开整改问题", "整改问题",
+               in_scope & (is_office | (is_team_member & member_of_the_issuing_group)),
+               "发函小组成员、市扶贫办"),
     Permission("rosters.import_roster", "导入工作组名单", "工作周期",
                is_admin, "管理员（管理后台）"),
     Permission("reminders.view_operations", "查看提醒任务的计划与运行记录", "提醒任务",

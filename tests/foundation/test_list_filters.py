@@ -98,6 +98,7 @@ def _build():
 
     _inspections(w)
     _ledger(w)
+    _rectification(w)
     w.city_user = UserFactory(username="city_zz", role=Role.CITY, city=zhengzhou, county=None)
     experience_promote(acting_user=w.city_user, visit=w.visit1, promoted=True)
     w.officer_a = UserFactory(username="officer_dengfeng", role=Role.COUNTY, county=w.a)
@@ -137,6 +138,22 @@ def _inspections(w):
     trip(ig_c, D(2018, 7, 10), findings=[("洛阳督查问题", "funds", "major")])
 
 
+def _rectification(w):
+    """Problem items (整改问题): one overdue and major, one closed, one within its deadline; one in 洛阳市."""
+    from rectification.models import ProblemItem, RectificationLetter
+
+    for county, text, severity, status, deadline in (
+            (w.a, "整改甲", "major", "in_progress", D(2019, 11, 30)), (w.b, "整改乙", "general", "closed", D(2019, 11, 30)),
+            (w.a, "整改丙", "general", "pending", D(2019, 12, 31)), (w.c, "洛阳整改", "major", "pending", D(2019, 11, 1))):
+        ProblemItem.objects.create(county=county, description=text, severity=severity, status=status, deadline=deadline,
+                                   closed_on=D(2019, 11, 1) if status == "closed" else None)
+    clerk = UserFactory(username="letter_clerk", role=Role.CITY, city=w.a.city, county=None)
+    for serial, county in ((1, w.a), (None, w.b), (2, w.c)):
+        RectificationLetter.objects.create(
+            campaign=w.camp1, county=county, addressee=f"{county.name}扶贫办", prefix="郑脱贫办督", created_by=clerk,
+            **({"status": "issued", "year": 2019, "serial": serial, "issued_on": D(2019, 11, 1)} if serial else {}))
+
+
 def _column(name):
     return lambda row: row[name]
 
@@ -163,6 +180,8 @@ ROW_NAMES = {
                               lambda r: f"{r['被督查县（市、区）']}{r['开始日期'].year}"),
     "inspections:finding_list": (lambda o: o.description, None),
     "supervision:ledger_list": (lambda o: o.description, None),
+    "rectification:item_list": (lambda o: o.description, None),
+    "rectification:letter_list": (lambda o: f"{o.county.name}{o.status}", None),
 }
 ALL = {
     "villages:village_list": {"甲村", "乙村", "丙村", "戊村"},
@@ -174,6 +193,8 @@ ALL = {
     "inspections:trip_list": {"登封市2018", "巩义市2018", "登封市2019"},
     "inspections:finding_list": {"台账不全", "资金滞留", "识别不准"},
     "supervision:ledger_list": {"交通未达标", "住房未保障"},
+    "rectification:item_list": {"整改甲", "整改乙", "整改丙"},
+    "rectification:letter_list": {"登封市issued", "巩义市draft"},
 }
 
 # (page, filter) → (query, the rows that must remain). `w` is the world: ids are looked up at run time.
@@ -224,6 +245,12 @@ CASES = {
     ("supervision:ledger_list", "status"): (lambda w: {"status": "closed"}, {"住房未保障"}),
     ("supervision:ledger_list", "source"): (lambda w: {"source": "indicator"}, {"交通未达标"}),
     ("supervision:ledger_list", "county"): (lambda w: {"county": w.a.pk}, {"交通未达标"}),
+    ("rectification:item_list", "status"): (lambda w: {"status": "closed"}, {"整改乙"}),
+    ("rectification:item_list", "overdue"): (lambda w: {"overdue": "yes"}, {"整改甲"}),  # today is 2019-12-01
+    ("rectification:item_list", "severity"): (lambda w: {"severity": "major"}, {"整改甲"}),
+    ("rectification:item_list", "county"): (lambda w: {"county": w.b.pk}, {"整改乙"}),
+    ("rectification:letter_list", "status"): (lambda w: {"status": "draft"}, {"巩义市draft"}),
+    ("rectification:letter_list", "county"): (lambda w: {"county": w.a.pk}, {"登封市issued"}),
 }
 
 

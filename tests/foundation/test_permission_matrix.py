@@ -81,12 +81,13 @@ EXPECTED = {
 # tables must name every permission of the matrix, so a new row cannot go untested.
 def _all_tables():
     from tests.inspections.trips.test_rules import MATRIX_CASES as trips
+    from tests.rectification.test_items import MATRIX_CASES as rectification
     from tests.supervision import test_leaders_permissions_proposal as supervision
 
     # Listed supervision tests each row in a test named after it (test_update_indicator, …).
     listed = [f"supervision.{name[5:]}" for name in dir(supervision) if name.startswith("test_")
               if any(p.name == f"supervision.{name[5:]}" for p in MATRIX)]
-    return [EXPECTED, trips, listed]
+    return [EXPECTED, trips, listed, rectification]
 
 
 def test_every_row_of_the_matrix_has_its_cells_tested():

@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from .models import ItemTransition, LetterCounter, ProblemItem, RectificationLetter
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Letters and items change only through the services (numbering, the transition table): the admin looks."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RectificationLetter)
+class LetterAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "county", "team", "status", "issued_on"]
+    list_filter = ["status", "year"]
+
+
+@admin.register(ProblemItem)
+class ItemAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "county", "severity", "status", "deadline"]
+    list_filter = ["status", "severity", "source_kind"]
+
+
+@admin.register(ItemTransition)
+class TransitionAdmin(ReadOnlyAdmin):
+    list_display = ["item", "action", "from_status", "to_status", "by", "at"]
+
+
+@admin.register(LetterCounter)
+class CounterAdmin(ReadOnlyAdmin):
+    list_display = ["prefix", "year", "last_serial"]

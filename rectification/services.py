@@ -1,0 +1,297 @@
+"""Writes with a business rule for rectification (整改, HY 四、六; SPEC §8). One transaction each.
+
+Every write asks the permission matrix (rosters/permissions.py) and refuses with a Chinese
+message what it refuses. An item's lifecycle lives in ``TRANSITIONS`` below and nowhere else;
+each move locks the item's row first, so of two people acting on one item at once only the
+move that is still legal after the other's succeeds.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import rules
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from inspections.choices import ProblemKind, TripStatus
+from reminders.calendar import add_working_days
+
+from .choices import ItemStatus, LetterStatus, Severity, SourceKind
+from .models import ItemTransition, LetterCounter, ProblemItem, RectificationLetter
+
+
+def _refuse(message, field=None):
+    raise ValidationError({field: [message]} if field else message)
+
+
+def _require(user, perm, obj, message):
+    if not rules.has_perm(perm, user, obj):
+        _refuse(message)
+
+
+# --- letters --------------------------------------------------------------------------------------
+
+def letter_prefix(campaign) -> str:
+    """发文字 of the campaign's issuing body: 河扶〔2018〕23号 → 河扶督 (督查整改函)."""
+    issuer = (campaign.document_number or "").split("〔", 1)[0].strip()
+    if not issuer:
+        return getattr(settings, "RECTIFICATION_LETTER_PREFIX", "督查整改")
+    return issuer if issuer.endswith("督") else f"{issuer}督"
+
+
+def default_cc(county) -> str:
+    # HY 四: 整改函及问题清单同时抄送所在县区党委、政府.
+    return f"中共{county.name}委、{county.name}人民政府"
+
+
+def default_addressee(county) -> str:
+    return f"{county.name}扶贫开发领导小组办公室"
+
+
+def letter_due_date(trip) -> datetime.date:
+    """HY 四: 3天内向被督查单位发出整改函 — by default 3 official working days after the trip ends."""
+    days = getattr(settings, "RECTIFICATION_LETTER_DAYS", 3)
+    if getattr(settings, "RECTIFICATION_LETTER_WORKING_DAYS", True):
+        return add_working_days(trip.end_date, days)
+    return trip.end_date + datetime.timedelta(days=days)
+
+
+def trip_letter_late(trip, today) -> bool:
+    """The trip has no issued letter by its due date (or its first letter went out after it)."""
+    due = letter_due_date(trip)
+    first = (RectificationLetter.objects.filter(trip=trip, status=LetterStatus.ISSUED)
+             .order_by("issued_on").values_list("issued_on", flat=True).first())
+    if first is not None:
+        return first > due
+    return today > due
+
+
+def letter_is_late(letter) -> bool:
+    return bool(letter.trip_id and letter.issued_on and letter.issued_on > letter_due_date(letter.trip))
+
+
+def _new_letter(*, acting_user, campaign, team, county, trip=None):
+    return RectificationLetter.objects.create(
+        campaign=campaign, team=team, county=county, trip=trip, prefix=letter_prefix(campaign),
+        addressee=default_addressee(county), cc=default_cc(county), created_by=acting_user)
+
+
+def _add_item(letter, order, source, *, source_kind, description, category, severity, village=None, household=None):
+    return ProblemItem.objects.create(
+        county_id=letter.county_id, village=village, household=household, description=description,
+        category=category, severity=severity, source_kind=source_kind,
+        content_type=ContentType.objects.get_for_model(source), object_id=source.pk,
+        letter=letter, team_id=letter.team_id, order=order)
+
+
+@transaction.atomic
+def letter_draft_from_trip(*, acting_user, trip, findings=None) -> RectificationLetter:
+    """A draft letter whose 问题清单 are all (or the chosen) findings of an ended trip (HY 四)."""
+    _require(acting_user, "rectification.draft_letter", trip, f"您不是{trip.team.name}的成员，不能为该督查起草整改函。")
+    if trip.status != TripStatus.ENDED:
+        _refuse("督查结束后才能起草整改函。")
+    chosen = list(trip.findings.all()) if findings is None else list(findings)
+    if not chosen:
+        _refuse("请选择至少一个发现问题：没有问题的整改函不能起草。", "findings")
+    strangers = [f for f in chosen if f.trip_id != trip.pk]
+    if strangers:
+        _refuse("所选问题不是本次督查发现的问题。", "findings")
+    taken = set(ProblemItem.objects.filter(
+        source_kind=SourceKind.FINDING, object_id__in=[f.pk for f in chosen]).values_list("object_id", flat=True))
+    if taken:
+        _refuse(f"已有{len(taken)}个所选问题列入整改函，不能重复列入。", "findings")
+    letter = _new_letter(acting_user=acting_user, campaign=trip.campaign, team=trip.team, county=trip.county, trip=trip)
+    for order, f in enumerate(sorted(chosen, key=lambda f: f.pk), start=1):
+        _add_item(letter, order, f, source_kind=SourceKind.FINDING, description=f.description,
+                  category=f.get_category_display(), severity=f.severity, village=f.village, household=f.household)
+    return letter
+
+
+@transaction.atomic
+def letter_draft_from_common_problems(*, acting_user, county, problems) -> RectificationLetter:
+    """A draft letter of a county's open 共性问题, fed back for unified rectification (ZZ 五(三))."""
+    problems = list(problems)
+    if not problems:
+        _refuse("请选择至少一个共性问题。", "problems")
+    for p in problems:
+        _require(acting_user, "rectification.draft_common_letter", p, "只有市扶贫办可以将共性问题反馈县统一整改。")
+        if p.county_id != county.pk:
+            _refuse(f"所选问题不属于{county.name}。", "problems")
+        if p.kind != ProblemKind.COMMON:
+            _refuse("个性问题已现场指导整改，只有共性问题反馈县统一整改。", "problems")
+        if not p.visit.is_submitted:
+            _refuse("所选问题的指导登记表尚未提交。", "problems")
+    taken = ProblemItem.objects.filter(source_kind=SourceKind.COMMON_PROBLEM,
+                                       object_id__in=[p.pk for p in problems]).count()
+    if taken:
+        _refuse(f"已有{taken}个所选问题列入整改函，不能重复列入。", "problems")
+    letter = _new_letter(acting_user=acting_user, campaign=problems[0].visit.campaign, team=None, county=county)
+    for order, p in enumerate(sorted(problems, key=lambda p: p.pk), start=1):
+        _add_item(letter, order, p, source_kind=SourceKind.COMMON_PROBLEM, description=p.description,
+                  category=p.get_category_display(), severity=Severity.GENERAL, village=p.village)
+    return letter
+
+
+def _next_serial(prefix, year):
+    """Take the next serial of (prefix, year) under a row lock: never repeated, never skipped."""
+    LetterCounter.objects.get_or_create(prefix=prefix, year=year)
+    counter = LetterCounter.objects.select_for_update().get(prefix=prefix, year=year)
+    counter.last_serial += 1
+    counter.save(update_fields=["last_serial"])
+    return counter.last_serial
+
+
+@transaction.atomic
+def letter_issue(*, acting_user, letter, issued_on=None, deadline=None, deadlines=None) -> RectificationLetter:
+    """Issue a draft: number it (文号) and fix every item's deadline (HY 四: 明确限期整改).
+
+    ``deadline`` applies to every item; ``deadlines`` ({item pk: date}) overrides it per item.
+    """
+    _require(acting_user, "rectification.issue_letter", letter, "只有发函小组组长或市扶贫办可以签发整改函。")
+    letter = RectificationLetter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status != LetterStatus.DRAFT:
+        _refuse(f"该整改函已于{letter.issued_on:%Y年%m月%d日}发出（{letter.number}），不能再次签发。")
+    issued_on = issued_on or timezone.localdate()
+    items = list(letter.items.all())
+    if not items:
+        _refuse("整改函没有问题清单，不能签发。")
+    deadlines = deadlines or {}
+    errors = []
+    for item in items:
+        day = deadlines.get(item.pk) or deadline or item.deadline
+        if day is None:
+            errors.append(f"第{item.order}项“{item.description[:20]}”未定整改期限。")
+        elif day < issued_on:
+            errors.append(f"第{item.order}项的整改期限（{day:%Y年%m月%d日}）早于发函日期（{issued_on:%Y年%m月%d日}）。")
+        item.deadline = day
+    if errors:
+        raise ValidationError({"deadline": errors})
+    for item in items:
+        item.save(update_fields=["deadline"])
+    letter.year, letter.serial = issued_on.year, _next_serial(letter.prefix, issued_on.year)
+    letter.status, letter.issued_on = LetterStatus.ISSUED, issued_on
+    letter.issued_at, letter.issued_by = timezone.now(), acting_user
+    letter.save(update_fields=["year", "serial", "status", "issued_on", "issued_at", "issued_by"])
+    return letter
+
+
+# --- the item's lifecycle (the one transition table) ---------------------------------------------
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    sources: tuple
+    target: str
+    permission: str
+    note_required: str = ""  # the message when a note is required and missing
+
+
+TRANSITIONS = {
+    "start": Transition("开始整改", (ItemStatus.PENDING,), ItemStatus.IN_PROGRESS, "rectification.report_item"),
+    # HY 六: 整改情况及时向督查组报告.
+    "report": Transition("报告整改情况", (ItemStatus.IN_PROGRESS,), ItemStatus.REPORTED, "rectification.report_item",
+                         "请填写整改情况。"),
+    "verify_pass": Transition("核查通过", (ItemStatus.REPORTED,), ItemStatus.REPORTED, "rectification.verify_item"),
+    "verify_fail": Transition("核查未通过，退回整改", (ItemStatus.REPORTED,), ItemStatus.IN_PROGRESS,
+                              "rectification.verify_item", "请填写退回的理由。"),
+    "close": Transition("销号", (ItemStatus.REPORTED,), ItemStatus.CLOSED, "rectification.verify_item"),
+    "reopen": Transition("重新打开", (ItemStatus.CLOSED,), ItemStatus.IN_PROGRESS, "rectification.verify_item",
+                         "请填写重新打开的理由。"),
+}
+
+
+def allowed_actions(user, item):
+    """The actions the user may take on the item now (for the item page's buttons)."""
+    out = []
+    for name, t in TRANSITIONS.items():
+        if item.status not in t.sources or not rules.has_perm(t.permission, user, item):
+            continue
+        if name == "close" and not item.is_verified:
+            continue
+        if name == "verify_pass" and item.is_verified:
+            continue
+        if item.letter_id and not item.letter.is_issued:
+            continue
+        out.append((name, t.label))
+    return out
+
+
+def _move(acting_user, item, action, note="", guard=None):
+    t = TRANSITIONS[action]
+    # Lock the row and read its state again: a concurrent move waits here and then sees the new state.
+    item = ProblemItem.objects.select_for_update(of=("self",)).select_related("letter", "team").get(pk=item.pk)
+    if not rules.has_perm(t.permission, acting_user, item):
+        _refuse(f"您无权对该问题执行“{t.label}”。")
+    if item.letter_id and not item.letter.is_issued:
+        _refuse("整改函尚未签发，问题还不能整改。")
+    if item.status not in t.sources:
+        allowed = "、".join(f"“{ItemStatus(s).label}”" for s in t.sources)
+        _refuse(f"该问题当前为“{item.get_status_display()}”，只有{allowed}的问题可以{t.label}。")
+    note = (note or "").strip()
+    if t.note_required and not note:
+        _refuse(t.note_required, "note")
+    if guard:
+        guard(item)
+    before = item.status
+    item.status = t.target
+    ItemTransition.objects.create(item=item, action=action, from_status=before, to_status=t.target, note=note,
+                                  by=acting_user, at=timezone.now())
+    return item
+
+
+def _verified(item):
+    if not item.is_verified:
+        _refuse("该问题尚未核查通过，不能销号：请先核查（必要时“回头看”）。")
+
+
+def _not_verified(item):
+    if item.is_verified:
+        _refuse("该问题已核查通过，请销号。")
+
+
+@transaction.atomic
+def item_start(*, acting_user, item) -> ProblemItem:
+    item = _move(acting_user, item, "start")
+    item.save(update_fields=["status"])
+    return item
+
+
+@transaction.atomic
+def item_report(*, acting_user, item, evidence: str) -> ProblemItem:
+    item = _move(acting_user, item, "report", evidence)
+    item.report = evidence.strip()
+    item.verified_at = item.verified_by = None  # a new report is verified afresh
+    item.save(update_fields=["status", "report", "verified_at", "verified_by"])
+    return item
+
+
+@transaction.atomic
+def item_verify(*, acting_user, item, passed: bool, reason: str = "") -> ProblemItem:
+    if passed:
+        item = _move(acting_user, item, "verify_pass", reason, guard=_not_verified)
+        item.verified_at, item.verified_by = timezone.now(), acting_user
+    else:
+        item = _move(acting_user, item, "verify_fail", reason)
+        item.verified_at = item.verified_by = None
+    item.save(update_fields=["status", "verified_at", "verified_by"])
+    return item
+
+
+@transaction.atomic
+def item_close(*, acting_user, item, closed_on=None, note="") -> ProblemItem:
+    item = _move(acting_user, item, "close", note, guard=_verified)
+    item.closed_on = closed_on or timezone.localdate()
+    item.save(update_fields=["status", "closed_on"])
+    return item
+
+
+@transaction.atomic
+def item_reopen(*, acting_user, item, reason: str) -> ProblemItem:
+    item = _move(acting_user, item, "reopen", reason)
+    item.closed_on = None
+    item.verified_at = item.verified_by = None
+    item.save(update_fields=["status", "closed_on", "verified_at", "verified_by"])
+    return item
