@@ -12,11 +12,14 @@ import pytest
 from inspections.choices import FindingCategory, FindingSeverity, InspectionMethod, TripStatus
 from inspections.models import Finding, InspectionTrip
 from rectification import services
-from rosters.choices import MemberRole, TeamKind
+from rosters.choices import TeamKind
 
 # The guidance fixtures (a visit's 共性问题 feed a letter too).
 from tests.inspections.conftest import campaign, leader_a, make_visit, member_a, team_a  # noqa: F401
-from tests.rosters.factories import CampaignFactory, TeamCountyFactory, TeamFactory, team_member_user
+
+# The inspection groups of the trip tests (第一组: 张翼, 黄运彬; 第二组: 邓春华).
+from tests.inspections.trips.conftest import group_1, group_2, leader_1, leader_2, member_1  # noqa: F401
+from tests.rosters.factories import CampaignFactory
 
 TRIP_END = datetime.date(2018, 7, 11)  # a Wednesday
 
@@ -25,35 +28,6 @@ TRIP_END = datetime.date(2018, 7, 11)  # a Wednesday
 def hy_campaign(db):
     return CampaignFactory(name="河源市2018年脱贫攻坚督促检查", kind=TeamKind.INSPECTION, document_number="河扶〔2018〕23号",
                            start_date=datetime.date(2018, 6, 15), end_date=datetime.date(2018, 12, 31))
-
-
-@pytest.fixture
-def group_1(hy_campaign, county_a):
-    team = TeamFactory(campaign=hy_campaign, name="第一组", kind=TeamKind.INSPECTION)
-    TeamCountyFactory(team=team, county=county_a)
-    return team
-
-
-@pytest.fixture
-def leader_1(group_1):
-    return team_member_user(group_1, username="zhangyi", role=MemberRole.LEADER, name="张翼")
-
-
-@pytest.fixture
-def member_1(group_1):
-    return team_member_user(group_1, username="huangyb", role=MemberRole.MEMBER, name="黄运彬")
-
-
-@pytest.fixture
-def group_2(hy_campaign, county_b):
-    team = TeamFactory(campaign=hy_campaign, name="第二组", kind=TeamKind.INSPECTION)
-    TeamCountyFactory(team=team, county=county_b)
-    return team
-
-
-@pytest.fixture
-def leader_2(group_2):
-    return team_member_user(group_2, username="dengch", role=MemberRole.LEADER, name="邓春华")
 
 
 def make_trip(team, county, end_date, *, status=TripStatus.ENDED, findings=3, user=None):
