@@ -1,0 +1,130 @@
+"""What rectification tells the reminders (SPEC §10, HY 四): items due soon, items overdue, letters missing.
+
+Each finder is set-based — a few grouped queries whatever the number of items
+or trips — and gives one reminder per county (items) or per trip (letters) per
+day; the exactly-once key is the reminders app's. Registered in
+``RectificationConfig.ready``. 逾期 is derived from the deadline (ProblemItem
+.objects.overdue), so there is nothing to mark here.
+"""
+
+import bisect
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Count, Min
+from django.urls import reverse
+
+from inspections.choices import TripStatus
+from inspections.models import InspectionTrip
+from reminders.calendar import working_days
+from reminders.recipients import city_office, county_officers, team_leaders
+from reminders.registry import Due, TodoRow, register_finder, register_todo
+from rosters.choices import Role
+
+from .choices import ItemStatus, LetterStatus
+from .models import ProblemItem
+
+SOON_DAYS = 3  # SPEC §10: items due in 3 days
+
+
+def _by_county(items):
+    return list(items.values("county_id", "county__name").annotate(n=Count("pk"), first=Min("deadline")).order_by("county_id"))
+
+
+def items_due_soon(day):
+    """Daily: the responsible county is reminded of its items due within 3 days."""
+    rows = _by_county(ProblemItem.objects.open().filter(deadline__gte=day, deadline__lte=day + datetime.timedelta(days=SOON_DAYS)))
+    officers = county_officers(r["county_id"] for r in rows)
+    for r in rows:
+        yield Due(
+            target=f"county:{r['county_id']}", recipients=frozenset(officers.get(r["county_id"], ())),
+            title=f"{r['county__name']}有{r['n']}项整改问题将于{SOON_DAYS}天内到期（最早{r['first'].month}月{r['first'].day}日）",
+            body="请按期完成整改并报告整改情况（河源市工作方案 六）；确需延期的，请及时申请并说明理由。",
+            link=reverse("rectification:item_list") + f"?county={r['county_id']}",
+        )
+
+
+def items_overdue(day):
+    """Daily: items past their deadline and not closed (逾期) — the county and whoever issued them are told."""
+    overdue = ProblemItem.objects.overdue(day)
+    rows = _by_county(overdue)
+    officers = county_officers(r["county_id"] for r in rows)
+    offices = city_office(r["county_id"] for r in rows)
+    issuers = defaultdict(set)  # county → the issuing groups' leaders
+    pairs = list(overdue.filter(team__isnull=False).values_list("county_id", "team_id").distinct())
+    leaders = team_leaders({team_id for _, team_id in pairs})
+    for county_id, team_id in pairs:
+        issuers[county_id] |= leaders.get(team_id, set())
+    for r in rows:
+        cid = r["county_id"]
+        # A letter issued by the city office (no group) makes the city office the issuer to tell.
+        issuer = issuers.get(cid) or offices.get(cid, set())
+        yield Due(
+            target=f"county:{cid}", recipients=frozenset(officers.get(cid, set()) | issuer),
+            title=f"{r['county__name']}有{r['n']}项整改问题已逾期（最早期限{r['first'].month}月{r['first'].day}日）",
+            body="整改期限已过仍未销号。请县（市、区）扶贫办尽快整改并报告，发函单位跟踪督促（河源市工作方案 四、六）。",
+            link=reverse("rectification:item_list") + f"?county={cid}&overdue=yes",
+        )
+
+
+def letters_missing(day):
+    """Daily: ended trips with no letter issued within the days allowed (HY 四 "3天内") — the group leader is told.
+
+    The due dates of all waiting trips are counted on one list of working days (one query).
+    """
+    trips = list(
+        InspectionTrip.objects.filter(status=TripStatus.ENDED, findings__isnull=False, end_date__lt=day)
+        .exclude(letters__status=LetterStatus.ISSUED).values("pk", "end_date", "team_id", "team__name", "county__name")
+        .distinct().order_by("end_date")
+    )
+    if not trips:
+        return
+    days = getattr(settings, "RECTIFICATION_LETTER_DAYS", 3)
+    working = getattr(settings, "RECTIFICATION_LETTER_WORKING_DAYS", True)
+    workdays = working_days(trips[0]["end_date"], day) if working else []
+    leaders = team_leaders({t["team_id"] for t in trips})
+    for t in trips:
+        if working:
+            later = workdays[bisect.bisect_right(workdays, t["end_date"]):]
+            due = later[days - 1] if len(later) >= days else None
+        else:
+            due = t["end_date"] + datetime.timedelta(days=days)
+        if due is None or day <= due:
+            continue
+        yield Due(
+            target=f"trip:{t['pk']}", recipients=frozenset(leaders.get(t["team_id"], ())),
+            title=f"{t['team__name']}对{t['county__name']}的督查已于{t['end_date'].month}月{t['end_date'].day}日结束，"
+                  f"整改函应于{due.month}月{due.day}日前发出，尚未发出",
+            body="按河源市工作方案 四，每次督查结束后3天内向被督查单位发出整改函，开具问题清单，明确限期整改。",
+            link=reverse("rectification:letter_list"),
+        )
+
+
+def todo_rows(user, today):
+    """我的待办: a county officer's items to report on (due this week or overdue, or sent back);
+    a group member's items awaiting verification."""
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    items = ProblemItem.objects.open().filter(deadline__isnull=False)
+    if user.role == Role.COUNTY and user.county_id:
+        mine = items.filter(county_id=user.county_id, deadline__lte=week_end).exclude(status=ItemStatus.REPORTED)
+        for row in mine.values("status").annotate(n=Count("pk"), first=Min("deadline")).order_by("first"):
+            late = row["first"] < today
+            yield TodoRow(
+                kind="item_overdue" if late else "item_due_soon", due=row["first"],
+                title=f"{row['n']}项整改问题（{ItemStatus(row['status']).label}）{'已逾期' if late else '本周到期'}，请整改并报告",
+                link=reverse("rectification:item_list") + ("?overdue=yes" if late else f"?status={row['status']}"),
+            )
+    elif user.role == Role.TEAM:
+        waiting = items.filter(status=ItemStatus.REPORTED, team__memberships__person__user=user).aggregate(
+            n=Count("pk", distinct=True), first=Min("deadline"))
+        if waiting["n"]:
+            yield TodoRow(kind="item_overdue", due=waiting["first"], title=f"{waiting['n']}项整改问题已报告整改，待核查销号",
+                          link=reverse("rectification:item_list") + f"?status={ItemStatus.REPORTED}")
+
+
+def register():
+    register_finder("item_due_soon", items_due_soon)
+    register_finder("item_overdue", items_overdue)
+    register_finder("letter_missing", letters_missing)
+    register_todo(todo_rows)
