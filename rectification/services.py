@@ -13,7 +13,7 @@ import rules
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from inspections.choices import ProblemKind, TripStatus
@@ -80,11 +80,17 @@ def _new_letter(*, acting_user, campaign, team, county, trip=None):
 
 
 def _add_item(letter, order, source, *, source_kind, description, category, severity, village=None, household=None):
-    return ProblemItem.objects.create(
-        county_id=letter.county_id, village=village, household=household, description=description,
-        category=category, severity=severity, source_kind=source_kind,
-        content_type=ContentType.objects.get_for_model(source), object_id=source.pk,
-        letter=letter, team_id=letter.team_id, order=order)
+    try:
+        with transaction.atomic():
+            return ProblemItem.objects.create(
+                county_id=letter.county_id, village=village, household=household, description=description,
+                category=category, severity=severity, source_kind=source_kind,
+                content_type=ContentType.objects.get_for_model(source), object_id=source.pk,
+                letter=letter, team_id=letter.team_id, order=order)
+    except IntegrityError:
+        # Someone drafted a letter from the same problem at the same moment: the one-item-per-source
+        # constraint holds, and the second draft is refused in words, with nothing written.
+        _refuse("所选问题刚刚已被列入另一份整改函，请刷新页面后重新选择。")
 
 
 @transaction.atomic

@@ -144,3 +144,18 @@ def test_a_letter_from_common_problems_of_submitted_visits(campaign, county_a, c
     issued = services.letter_issue(acting_user=city_user, letter=letter, issued_on=datetime.date(2018, 10, 12),
                                    deadline=datetime.date(2018, 11, 30))
     assert issued.number == "郑脱贫办督〔2018〕1号"
+
+
+def test_a_problem_already_taken_by_another_draft_is_refused_in_words(trip_1, leader_1):
+    """Two drafts from one finding at the same moment: the second meets the one-item-per-source constraint."""
+    from django.core.exceptions import ValidationError
+
+    from rectification import services as rect
+    from rectification.models import ProblemItem, RectificationLetter
+
+    first = rect.letter_draft_from_trip(acting_user=leader_1, trip=trip_1)
+    finding = trip_1.findings.first()
+    with pytest.raises(ValidationError, match="刚刚已被列入另一份整改函"):
+        rect._add_item(first, 99, finding, source_kind="finding", description="重复", category="", severity="general")
+    assert ProblemItem.objects.count() == trip_1.findings.count()
+    assert RectificationLetter.objects.count() == 1

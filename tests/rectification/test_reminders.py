@@ -76,3 +76,4 @@ def test_my_todo_shows_the_county_its_items_and_the_group_what_awaits_verificati
         rect.item_report(acting_user=officer_a, item=item, evidence="已落实帮扶措施")
         client.force_login(leader_1)
         assert "1项整改问题已报告整改，待核查销号" in client.get(reverse("reminders:todo")).content.decode()
+
