@@ -241,8 +241,12 @@ def ledger_list(*, user, listing=None):
     )
 
 
-def ledger_open_count(*, user, listing=None):
-    return ledger_items(listing=listing).visible_to(user).open().count()
+def ledger_open_counts(*, user, listing=None):
+    """Unclosed ledger items the user may see, and those reported and waiting for the city office's verification."""
+    return ledger_items(listing=listing).visible_to(user).aggregate(
+        open_entries=Count("pk", filter=~Q(status=ItemStatus.CLOSED)),
+        reported_entries=Count("pk", filter=Q(status=ItemStatus.REPORTED)),
+    )
 
 
 def indicator_items(listed_village):

@@ -45,7 +45,7 @@ def _campaign_context(request, listing):
         "days_left": left, "days_over": -left, "totals": totals,
         "guarantees": selectors.guarantee_rows(totals), "unstable_rule": selectors.UNSTABLE_RULE,
         "indicator_count": selectors.active_indicators().count(),
-        "open_entries": selectors.ledger_open_count(user=request.user, listing=listing),
+        **selectors.ledger_open_counts(user=request.user, listing=listing),
         "sees_all": rules.has_perm("supervision.see_all", request.user),
         "may_propose": rules.has_perm("supervision.propose_listing", request.user),
         "may_sync": rules.has_perm("supervision.sync_ledger", request.user),
