@@ -246,9 +246,13 @@ def indicator_status_set(
     return status
 
 
+def _day(d):
+    return f"{d.year}年{d.month}月{d.day}日"  # as the pages write dates: 2020年5月20日
+
+
 def _ledger_follow_indicator(*, acting_user, status, item, evidence_file):
     lv = status.listed_village
-    day = f"{status.assessed_on:%Y年%m月%d日}"
+    day = _day(status.assessed_on)
     if status.result == IndicatorResult.NOT_MET:
         if item is None:
             # The first failure, or one that came back after its item was closed: a new problem.
@@ -350,7 +354,7 @@ def ledger_report_households(*, acting_user, listing: Listing) -> int:
         if item.status == ItemStatus.PENDING:
             item = item_start(acting_user=acting_user, item=item)
         item_report(acting_user=acting_user, item=item,
-                    evidence=f"{today:%Y年%m月%d日}贫困户数据显示“两不愁三保障”六项均已保障（"
+                    evidence=f"{_day(today)}贫困户数据显示“两不愁三保障”六项均已保障（"
                              + "、".join(GUARANTEE_LABELS.values()) + "）。")
         reported += 1
     return reported

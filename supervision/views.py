@@ -176,7 +176,8 @@ def _ledger_message(item):
         return ""
     if item.status == "reported":
         return "督战台账问题已报告整改，待市扶贫办核查销号。"
-    return f"督战台账问题{item.get_status_display()}，整改期限{item.deadline:%Y年%m月%d日}。"
+    d = item.deadline
+    return f"督战台账问题{item.get_status_display()}，整改期限{d.year}年{d.month}月{d.day}日。"
 
 
 @login_required

@@ -92,7 +92,7 @@ def test_an_indicator_failing_goes_through_report_verification_and_closing(clien
     assert "督战台账问题已报告整改，待市扶贫办核查销号" in page
     item.refresh_from_db()
     assert item.status == "reported" and not item.is_verified
-    assert item.report == "2020年05月20日认定“交通”达标：通村硬化路已验收（附佐证材料：验收单.png）"
+    assert item.report == "2020年5月20日认定“交通”达标：通村硬化路已验收（附佐证材料：验收单.png）"
     assert timeline(item) == [("start", "officer_a"), ("report", "officer_a")]
 
     # The city office verifies (against the evidence on the village page) and closes: 销号.
@@ -179,7 +179,7 @@ def test_after_the_report_the_county_cannot_take_it_back_but_the_city_office_sen
     assert item.status == "in_progress" and ProblemItem.objects.count() == 1
     last = item.transitions.last()
     assert (last.action, last.by, last.note) == ("verify_fail", city_user,
-                                                 "2020年05月25日重新认定“交通”未达标：实地查看仍有1公里未硬化")
+                                                 "2020年5月25日重新认定“交通”未达标：实地查看仍有1公里未硬化")
     # The county reports again with new evidence.
     with on(D(2020, 6, 5)):
         set_indicator(officer_a, lv_a, transport, "met", D(2020, 6, 5), evidence="全线硬化，已复验")
