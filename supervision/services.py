@@ -280,6 +280,8 @@ def _ledger_follow_indicator(*, acting_user, status, item, evidence_file):
 
 
 GUARANTEE_LABELS = dict(GUARANTEES)
+# Items moved through their lifecycle in one request (a few queries each): a request stays within seconds.
+LEDGER_BATCH = 500
 
 
 def _failing_guarantees(household):
@@ -297,7 +299,9 @@ def ledger_sync_households(*, acting_user, listing: Listing) -> dict:
     - Items whose household now meets every guarantee but which the county has not reported are
       counted: the county reports them (``ledger_report_households``).
 
-    Limited to the counties the acting user may see; one check at a time per listing.
+    Limited to the counties the acting user may see; one check at a time per listing. Reports are
+    checked at most ``LEDGER_BATCH`` a time (each goes through the item's lifecycle, a few queries
+    each), so one request stays short; ``reported_left`` says how many wait for the next check.
     """
     _refuse_unless("supervision.sync_ledger", acting_user, None, "只有市扶贫办可以核对贫困户台账。")
     Listing.objects.select_for_update().filter(pk=listing.pk).first()
@@ -318,7 +322,8 @@ def ledger_sync_households(*, acting_user, listing: Listing) -> dict:
     opened = _open_items(acting_user=acting_user, listing=listing, kind=LedgerKind.HOUSEHOLD, category="两不愁三保障",
                          problems=problems)
     closed = sent_back = 0
-    for item in unclosed.filter(status=ItemStatus.REPORTED).select_related("household").order_by("pk"):
+    reported = unclosed.filter(status=ItemStatus.REPORTED)
+    for item in reported.select_related("household").order_by("pk")[:LEDGER_BATCH]:
         h = item.household
         if all(getattr(h, name) is True for name in GUARANTEE_LABELS):
             if not item.is_verified:
@@ -333,14 +338,17 @@ def ledger_sync_households(*, acting_user, listing: Listing) -> dict:
             sent_back += 1
     awaiting = unclosed.exclude(status=ItemStatus.REPORTED).filter(
         household__in=Household.objects.filter(selectors.MEETS_ALL)).count()
-    return {"opened": len(opened), "closed": closed, "sent_back": sent_back, "awaiting_report": awaiting}
+    return {"opened": len(opened), "closed": closed, "sent_back": sent_back, "awaiting_report": awaiting,
+            "reported_left": reported.count()}
 
 
 @transaction.atomic
-def ledger_report_households(*, acting_user, listing: Listing) -> int:
+def ledger_report_households(*, acting_user, listing: Listing) -> tuple[int, int]:
     """The county reports, item by item, the households its data now show meeting every guarantee
     (HN 四(二)): the household data are the evidence, so nothing is typed again. The city office's
-    next check (``ledger_sync_households``) verifies and closes them. Returns the number reported."""
+    next check (``ledger_sync_households``) verifies and closes them.
+
+    At most ``LEDGER_BATCH`` a time; returns (reported, still to report)."""
     if not rules.has_perm("rectification.report_item", acting_user):
         raise ValidationError("只有县（市、区）扶贫办可以报告本县台账问题的整改情况。", code="not_allowed")
     items = (
@@ -350,14 +358,14 @@ def ledger_report_households(*, acting_user, listing: Listing) -> int:
     )
     today = timezone.localdate()
     reported = 0
-    for item in items:
+    for item in items[:LEDGER_BATCH]:
         if item.status == ItemStatus.PENDING:
             item = item_start(acting_user=acting_user, item=item)
         item_report(acting_user=acting_user, item=item,
                     evidence=f"{_day(today)}贫困户数据显示“两不愁三保障”六项均已保障（"
                              + "、".join(GUARANTEE_LABELS.values()) + "）。")
         reported += 1
-    return reported
+    return reported, items.count()
 
 
 # --- monthly reports (HN 五(三)) ------------------------------------------------------------------

@@ -257,6 +257,8 @@ def ledger_sync(request, pk):
     r = services.ledger_sync_households(acting_user=request.user, listing=listing)
     messages.success(request, f"已核对贫困户“两不愁三保障”：新建台账 {r['opened']} 条；县已报告的 {r['closed']} 条核对一致已销号，"
                               f"{r['sent_back']} 条数据仍未达标已退回整改。")
+    if r["reported_left"]:
+        messages.info(request, f"还有 {r['reported_left']} 条县已报告的台账问题待核对，请再次点击“核对贫困户台账”。")
     if r["awaiting_report"]:
         messages.info(request, f"另有 {r['awaiting_report']} 条的贫困户数据已显示达标，待县（市、区）扶贫办报告整改情况后销号。")
     return redirect(reverse("supervision:ledger_list") + "?source=household")
@@ -269,13 +271,15 @@ def ledger_report_households(request, pk):
     if not rules.has_perm("rectification.report_item", request.user):
         raise PermissionDenied("只有县（市、区）扶贫办可以报告整改情况。")
     try:
-        n = services.ledger_report_households(acting_user=request.user, listing=listing)
+        n, left = services.ledger_report_households(acting_user=request.user, listing=listing)
     except ValidationError as e:
         for message in e.messages:
             messages.error(request, message)
     else:
         messages.success(request, f"已报告 {n} 户的整改情况（以贫困户数据为证），待市扶贫办核对销号。" if n
                          else "没有数据已显示达标、待报告的贫困户。")
+        if left:
+            messages.info(request, f"还有 {left} 户待报告，请再次点击“报告数据已达标的户”。")
     return redirect(reverse("supervision:ledger_list") + "?source=household")
 
 

@@ -447,3 +447,29 @@ def test_the_ledger_page_keeps_its_query_count_as_items_grow(client, city_user, 
     with on(D(2020, 4, 11)):
         ledger_sync_households(acting_user=city_user, listing=listing)
     assert load() == 21
+
+
+def test_big_rounds_go_in_batches_each_request_short(client, city_user, officer_a, listing, households, monkeypatch):
+    import supervision.services
+
+    monkeypatch.setattr(supervision.services, "LEDGER_BATCH", 1)
+    client.force_login(city_user)
+    with on(D(2020, 4, 1)):
+        sync(client, listing)
+    for name in ("张三", "李四"):
+        households[name].__dict__.update(ALL_MET)
+        households[name].save()
+    client.force_login(officer_a)
+    url = reverse("supervision:ledger_report_households", args=[listing.pk])
+    with on(D(2020, 4, 2)):
+        body = client.post(url, follow=True).content.decode()
+    assert "已报告 1 户" in body and "还有 1 户待报告" in body
+    assert ProblemItem.objects.filter(status="reported").count() == 1
+    with on(D(2020, 4, 2)):
+        body = client.post(url, follow=True).content.decode()
+    assert "还有" not in body and ProblemItem.objects.filter(status="reported").count() == 2
+    client.force_login(city_user)
+    with on(D(2020, 4, 3)):
+        assert "还有 1 条县已报告的台账问题待核对" in sync(client, listing)
+        assert "还有" not in sync(client, listing)
+    assert ProblemItem.objects.filter(status="closed").count() == 2
