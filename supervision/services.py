@@ -280,8 +280,8 @@ def _ledger_follow_indicator(*, acting_user, status, item, evidence_file):
 
 
 GUARANTEE_LABELS = dict(GUARANTEES)
-# Items moved through their lifecycle in one request (a few queries each): a request stays within seconds.
-LEDGER_BATCH = 500
+# Items moved through their lifecycle in one request (about a dozen queries each): a request stays within seconds.
+LEDGER_BATCH = 200
 
 
 def _failing_guarantees(household):
