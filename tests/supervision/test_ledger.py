@@ -473,3 +473,19 @@ def test_big_rounds_go_in_batches_each_request_short(client, city_user, officer_
         assert "还有 1 条县已报告的台账问题待核对" in sync(client, listing)
         assert "还有" not in sync(client, listing)
     assert ProblemItem.objects.filter(status="closed").count() == 2
+
+
+def test_the_admin_shows_each_ledger_problem_with_its_item_and_changes_nothing(client, admin_user, officer_a, lv_a,
+                                                                               transport):
+    with on(D(2020, 4, 10)):
+        set_indicator(officer_a, lv_a, transport, "not_met", D(2020, 4, 10))
+    problem = LedgerProblem.objects.get()
+    client.force_login(admin_user)
+    body = client.get(reverse("admin:supervision_ledgerproblem_changelist")).content.decode()
+    assert "大营村：交通未达标" in body and "待整改" in body
+    body = client.get(reverse("admin:supervision_ledgerproblem_change", args=[problem.pk])).content.decode()
+    assert ProblemItem.objects.get().get_absolute_url() in body
+    assert client.post(reverse("admin:supervision_ledgerproblem_delete", args=[problem.pk]), {"post": "yes"}).status_code == 403
+    assert LedgerProblem.objects.count() == 1
+    body = client.get(reverse("admin:rectification_problemitem_changelist"), {"source_kind__exact": "supervision"})
+    assert "大营村退出指标“交通”未达标" in body.content.decode()
