@@ -175,6 +175,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 RECTIFICATION_LETTER_DAYS = env.int("RECTIFICATION_LETTER_DAYS", default=3)
 RECTIFICATION_LETTER_WORKING_DAYS = env.bool("RECTIFICATION_LETTER_WORKING_DAYS", default=True)
 
+# HN 三: listed places reach the exit standard by the listing's target date (2020-09-30), which is each
+# ledger item's deadline — but never less than this many days after the problem was found.
+SUPERVISION_LEDGER_MIN_DAYS = env.int("SUPERVISION_LEDGER_MIN_DAYS", default=30)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

@@ -184,6 +184,62 @@ def letter_issue(*, acting_user, letter, issued_on=None, deadline=None, deadline
     return letter
 
 
+# --- items without a letter (the listed-supervision ledger, HN 四(二)) ------------------------------
+
+@dataclass(frozen=True)
+class NewItem:
+    """A problem to list without a letter: what raised it (its source) and where it lies."""
+
+    source: object  # a saved model instance; one item per source (``item_source_once``)
+    county_id: int
+    description: str
+    village_id: int | None = None
+    household_id: int | None = None
+
+
+@transaction.atomic
+def item_open(*, acting_user, problems, source_kind, deadline, category="", severity=Severity.GENERAL) -> list:
+    """Open items (待整改) that come with no letter, e.g. the listed-supervision ledger (HN 四(二) 建立工作台账).
+
+    The service that found the problems has asked the matrix for its own action; here the acting
+    user must see every problem's county (the 404 rule). No group: ``team`` stays empty, so the city
+    office verifies and closes (rectification.verify_item). One insert whatever the number of problems.
+    """
+    problems = list(problems)
+    if not problems:
+        return []
+    if deadline is None:
+        _refuse("请确定整改期限。", "deadline")
+    if deadline < timezone.localdate():
+        _refuse(f"整改期限（{deadline:%Y年%m月%d日}）不能早于今天。", "deadline")
+    if any(not (p.description or "").strip() for p in problems):
+        _refuse("请填写问题描述。", "description")
+    from villages.models import County
+
+    county_ids = {p.county_id for p in problems}
+    seen = set(County.objects.visible_to(acting_user).filter(pk__in=county_ids).values_list("pk", flat=True))
+    if seen != county_ids:
+        _refuse("所列问题不在您可以查看的县（市、区），不能列入整改。")
+    types = {type(p.source): ContentType.objects.get_for_model(p.source) for p in problems}
+    for model, ct in types.items():
+        ids = [p.source.pk for p in problems if type(p.source) is model]
+        for start in range(0, len(ids), 2000):
+            if ProblemItem.objects.filter(content_type=ct, object_id__in=ids[start:start + 2000]).exists():
+                _refuse("所列问题已列入整改，不能重复列入。")
+    items = [
+        ProblemItem(county_id=p.county_id, village_id=p.village_id, household_id=p.household_id,
+                    description=p.description.strip(), category=category, severity=severity, source_kind=source_kind,
+                    content_type=types[type(p.source)], object_id=p.source.pk, deadline=deadline)
+        for p in problems
+    ]
+    try:
+        with transaction.atomic():
+            return ProblemItem.objects.bulk_create(items, batch_size=1000)
+    except IntegrityError:
+        # Listed by someone else at the same moment: the one-item-per-source constraint holds.
+        _refuse("所列问题刚刚已被列入整改，请刷新页面后重试。")
+
+
 # --- the item's lifecycle (the one transition table) ---------------------------------------------
 
 @dataclass(frozen=True)

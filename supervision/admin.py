@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     ExitIndicator,
     IndicatorStatus,
-    LedgerEntry,
+    LedgerProblem,
     ListedCounty,
     ListedVillage,
     Listing,
@@ -53,13 +53,41 @@ class IndicatorStatusAdmin(SimpleHistoryAdmin):
         return False  # entered through the village page, so the ledger follows
 
 
-@admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
-    list_display = ["description", "county", "source", "status", "opened_at", "closed_at"]
-    list_filter = ["status", "source"]
-    readonly_fields = [f.name for f in LedgerEntry._meta.fields]
+@admin.register(LedgerProblem)
+class LedgerProblemAdmin(admin.ModelAdmin):
+    """What put each problem on the ledger; the problem itself (state, deadline, timeline) is its
+    rectification item — 整改问题, filtered by 来源 挂牌督战台账 — which changes only through its lifecycle."""
+
+    list_display = ["__str__", "kind", "item_status", "found_at", "found_by"]
+    list_filter = ["kind", "listing"]
+    list_select_related = ["listed_village__village", "indicator_status__indicator", "household", "found_by"]
+    readonly_fields = ["listing", "kind", "listed_village", "indicator_status", "household", "found_at", "found_by",
+                       "item_link"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("items")
+
+    @admin.display(description="整改状态")
+    def item_status(self, obj):
+        items = list(obj.items.all())
+        return items[0].get_status_display() if items else "—"
+
+    @admin.display(description="整改问题")
+    def item_link(self, obj):
+        from django.utils.html import format_html
+
+        items = list(obj.items.all())
+        if not items:
+            return "—"
+        return format_html('<a href="{}">{}</a>', items[0].get_absolute_url(), items[0].description)
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -13,14 +13,11 @@ class LeaderLevel(models.TextChoices):
     COUNTY = "county", "县级领导"
 
 
-class LedgerSource(models.TextChoices):
+class LedgerKind(models.TextChoices):
+    """What put a problem on the listed-supervision ledger (HN 四(二) 建立工作台账)."""
+
     INDICATOR = "indicator", "贫困村退出指标未达标"
     HOUSEHOLD = "household", "贫困户“两不愁三保障”未达标"
-
-
-class LedgerStatus(models.TextChoices):
-    OPEN = "open", "未销号"
-    CLOSED = "closed", "已销号"
 
 
 # HN 五(三): progress reports reach the provincial office before the 25th of each month.
@@ -28,3 +25,4 @@ REPORT_DUE_DAY = 25
 
 # HN 二: counties whose remaining poor population exceeded 5,000 at the end of 2019.
 DEFAULT_PROPOSAL_THRESHOLD = 5000
+

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -9,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from villages.scoping import ScopedQuerySet
 
-from .choices import REPORT_DUE_DAY, IndicatorResult, LeaderLevel, LedgerSource, LedgerStatus
+from .choices import REPORT_DUE_DAY, IndicatorResult, LeaderLevel, LedgerKind
 from .storage import private_storage
 
 
@@ -195,51 +196,49 @@ class IndicatorStatus(models.Model):
         return self.listed_village.get_absolute_url()
 
 
-class LedgerEntry(models.Model):
-    """An item of the county's ledger (工作台账), closed item by item (逐一对账销号, HN 四(二)).
+class LedgerProblem(models.Model):
+    """A problem put on the listed-supervision ledger (HN 四(二) 建立工作台账): one exit indicator found
+    未达标, or one household found failing 两不愁三保障, once.
 
-    For now this keeps its own small open/closed status. It is the seam where
-    rectification's problem item (待整改 → 整改中 → 已整改待核查 → 已销号) takes
-    over: see ``supervision.services.ledger_entry_for_indicator``.
+    It is the source of exactly one rectification ProblemItem, which holds the problem's
+    state (待整改 → 整改中 → 已整改待核查 → 已销号), deadline and timeline; this row has no
+    state of its own. A problem that comes back after its item was closed is a new problem
+    found on a new day — a new row and a new item — so the closed item keeps its 销号 and
+    each month's figures stay what they were.
     """
 
-    source = models.CharField("来源", max_length=16, choices=LedgerSource.choices)
-    county = models.ForeignKey("villages.County", models.PROTECT, related_name="+", verbose_name="责任县（市、区）")
+    listing = models.ForeignKey(Listing, models.PROTECT, related_name="ledger_problems", verbose_name="挂牌督战名单")
+    kind = models.CharField("来源", max_length=16, choices=LedgerKind.choices)
     listed_village = models.ForeignKey(
-        ListedVillage, models.CASCADE, null=True, blank=True, related_name="ledger_entries", verbose_name="挂牌督战村"
+        ListedVillage, models.PROTECT, null=True, blank=True, related_name="ledger_problems", verbose_name="挂牌督战村"
     )
     indicator_status = models.ForeignKey(
-        IndicatorStatus, models.CASCADE, null=True, blank=True, related_name="ledger_entries", verbose_name="退出指标"
+        IndicatorStatus, models.PROTECT, null=True, blank=True, related_name="ledger_problems", verbose_name="退出指标"
     )
     household = models.ForeignKey(
-        "villages.Household", models.CASCADE, null=True, blank=True, related_name="+", verbose_name="贫困户"
+        "villages.Household", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="贫困户"
     )
-    description = models.TextField("问题")
-    status = models.CharField("状态", max_length=16, choices=LedgerStatus.choices, default=LedgerStatus.OPEN)
-    opened_at = models.DateTimeField("建账时间", auto_now_add=True)
-    opened_by = models.ForeignKey("rosters.User", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="建账人")
-    closed_at = models.DateTimeField("销号时间", null=True, blank=True)
-    closed_by = models.ForeignKey("rosters.User", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="销号人")
-    close_note = models.TextField("销号说明", blank=True)
-
-    county_lookup = "county"
-    objects = ScopedQuerySet.as_manager()
+    found_at = models.DateTimeField("建账时间", auto_now_add=True)
+    found_by = models.ForeignKey("rosters.User", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="建账人")
+    # The item this problem became: ProblemItem.objects.filter(ledger_problem__…) reads the ledger.
+    items = GenericRelation("rectification.ProblemItem", related_query_name="ledger_problem")
 
     class Meta:
-        verbose_name = verbose_name_plural = "督战台账"
-        ordering = ["status", "-opened_at"]
+        verbose_name = verbose_name_plural = "督战台账问题"
+        ordering = ["-found_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["indicator_status"], condition=Q(status=LedgerStatus.OPEN), name="one_open_entry_per_indicator"
-            ),
-            models.UniqueConstraint(
-                fields=["household"], condition=Q(status=LedgerStatus.OPEN), name="one_open_entry_per_household"
+            models.CheckConstraint(
+                condition=(Q(kind=LedgerKind.INDICATOR) & Q(indicator_status__isnull=False) & Q(household__isnull=True))
+                | (Q(kind=LedgerKind.HOUSEHOLD) & Q(household__isnull=False) & Q(indicator_status__isnull=True)),
+                name="ledger_problem_has_its_source",
+                violation_error_message="台账问题须来自一项退出指标或一户贫困户。",
             ),
         ]
-        indexes = [models.Index(fields=["county", "status"])]
 
     def __str__(self):
-        return f"{self.county.name}：{self.description[:30]}"
+        if self.kind == LedgerKind.INDICATOR:
+            return f"{self.listed_village}：{self.indicator_status.indicator.name}未达标"
+        return f"{self.household.head_name}：“两不愁三保障”未达标"
 
     def get_absolute_url(self):
         if self.listed_village_id:

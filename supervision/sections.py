@@ -2,9 +2,9 @@
 
 from django.db.models import Count, Q
 
-from .choices import IndicatorResult, LedgerStatus
+from .choices import IndicatorResult
 from .models import ListedVillage
-from .selectors import active_indicators
+from .selectors import active_indicators, ledger_items
 
 
 def village_listing_section(request, village):
@@ -21,5 +21,5 @@ def village_listing_section(request, village):
     )
     return {
         "listed": listed, "indicator_total": active_indicators().count(), **counts,
-        "open_entries": listed.ledger_entries.filter(status=LedgerStatus.OPEN).count(),
+        "open_entries": ledger_items(listing=listed.listing).filter(village=village).open().count(),
     }

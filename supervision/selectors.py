@@ -3,19 +3,22 @@
 import datetime
 
 import rules
-from django.db.models import Count, IntegerField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, IntegerField, Q, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
+from rectification.choices import ItemStatus, SourceKind
+from rectification.models import ProblemItem
 from villages.choices import GUARANTEES, POOR_STATUSES, ExitStatus, HouseholdStatus
 from villages.models import City, County, Household, Village
 from villages.scoping import visible_county_ids
 
-from .choices import REPORT_DUE_DAY, IndicatorResult, LedgerStatus
+from .choices import REPORT_DUE_DAY, IndicatorResult
 from .models import (
     ExitIndicator,
     IndicatorStatus,
-    LedgerEntry,
+    LedgerProblem,
     ListedCounty,
     ListedVillage,
     Listing,
@@ -52,6 +55,8 @@ for _field in GUARANTEE_FIELDS:
 UNFILLED = Q()
 for _field in GUARANTEE_FIELDS:
     UNFILLED |= Q(**{f"{_field}__isnull": True})
+# Meets 两不愁三保障: every guarantee entered as met.
+MEETS_ALL = Q(**{_field: True for _field in GUARANTEE_FIELDS})
 
 # The rule shown on the pages: an exited household is 不稳定 when any guarantee is not met
 # or it is flagged 低收入户 (HN 三(六) 不稳定脱贫户的动态监测).
@@ -136,13 +141,22 @@ def _indicator_counts_by(queryset, key):
     }
 
 
-def _ledger_counts_by(queryset, key):
+EMPTY_LEDGER = {"open": 0, "closed": 0, "overdue": 0, "reported": 0}
+
+
+def ledger_aggregates(today):
+    """Open / closed / overdue (逾期: past its deadline, not closed) / awaiting verification, as Count expressions."""
+    unclosed = ~Q(status=ItemStatus.CLOSED)
     return {
-        row[key]: row for row in queryset.order_by().values(key).annotate(
-            open=Count("pk", filter=Q(status=LedgerStatus.OPEN)),
-            closed=Count("pk", filter=Q(status=LedgerStatus.CLOSED)),
-        )
+        "open": Count("pk", filter=unclosed),
+        "closed": Count("pk", filter=Q(status=ItemStatus.CLOSED)),
+        "overdue": Count("pk", filter=unclosed & Q(deadline__lt=today)),
+        "reported": Count("pk", filter=Q(status=ItemStatus.REPORTED)),
     }
+
+
+def _ledger_counts_by(queryset, key, today):
+    return {row[key]: row for row in queryset.order_by().values(key).annotate(**ledger_aggregates(today))}
 
 
 def campaign_rows(*, user, listing, today=None):
@@ -159,9 +173,9 @@ def campaign_rows(*, user, listing, today=None):
     statuses = IndicatorStatus.objects.filter(listed_village__listing=listing)
     ind_by_village = _indicator_counts_by(statuses.filter(listed_village__in=[v.pk for v in villages]), "listed_village_id")
     ind_by_county = _indicator_counts_by(statuses.filter(listed_village__county_id__in=county_ids), "listed_village__county_id")
-    entries = LedgerEntry.objects.all()
-    ledger_by_county = _ledger_counts_by(entries.filter(county_id__in=county_ids), "county_id")
-    ledger_by_village = _ledger_counts_by(entries.filter(listed_village__in=[v.pk for v in villages]), "listed_village_id")
+    items = ledger_items(listing=listing)
+    ledger_by_county = _ledger_counts_by(items.filter(county_id__in=county_ids), "county_id", today)
+    ledger_by_village = _ledger_counts_by(items.filter(village_id__in=village_ids), "village_id", today)
     villages_per_county = {}
     for v in villages:
         villages_per_county[v.county_id] = villages_per_county.get(v.county_id, 0) + 1
@@ -180,7 +194,7 @@ def campaign_rows(*, user, listing, today=None):
             "listed": c, "households": hh, "villages": n_villages,
             "indicators_met": ind["met"], "indicators_not_met": ind["not_met"],
             "indicators_total": n_villages * indicator_total,
-            "ledger": ledger_by_county.get(c.county_id, {"open": 0, "closed": 0}),
+            "ledger": ledger_by_county.get(c.county_id, EMPTY_LEDGER),
             "reports": on_time.get(c.county.city_id, {"on_time": 0, "late": 0, "due": 0}),
         })
     village_rows = []
@@ -189,7 +203,7 @@ def campaign_rows(*, user, listing, today=None):
         village_rows.append({
             "listed": v, "households": hh_by_village.get(v.village_id, empty_hh),
             "indicators_met": ind["met"], "indicators_not_met": ind["not_met"], "indicators_total": indicator_total,
-            "ledger": ledger_by_village.get(v.pk, {"open": 0, "closed": 0}),
+            "ledger": ledger_by_village.get(v.village_id, EMPTY_LEDGER),
             "leaders": leaders.get(v.pk, []),
         })
     return county_rows, village_rows
@@ -201,17 +215,64 @@ def village_indicators(listed_village):
     return [(indicator, statuses.get(indicator.pk)) for indicator in active_indicators()]
 
 
-# --- the ledger -----------------------------------------------------------------------------------
+# --- the ledger (HN 四(二) 建立工作台账，逐一对账销号) ----------------------------------------------------
 
-def ledger_list(*, user):
-    return LedgerEntry.objects.visible_to(user).select_related(
-        "county", "listed_village__village__township", "indicator_status__indicator", "household", "closed_by"
+def ledger_items(*, listing=None):
+    """The ledger's items: rectification problem items whose source is a LedgerProblem (of the listing).
+
+    Their state, deadline and timeline are the item's (待整改 → 整改中 → 已整改待核查 → 已销号).
+    """
+    if listing is not None:
+        return ProblemItem.objects.filter(ledger_problem__listing=listing)
+    return ProblemItem.objects.filter(
+        source_kind=SourceKind.SUPERVISION, content_type=ContentType.objects.get_for_model(LedgerProblem)
     )
 
 
-def ledger_entries_open(*, user):
-    """Open items of the ledger the user may see (the rectification list takes these over later)."""
-    return ledger_list(user=user).filter(status=LedgerStatus.OPEN)
+def ledger_list(*, user, listing=None):
+    """The ledger as the user may see it, with what each page row shows."""
+    return (
+        ledger_items(listing=listing).visible_to(user)
+        .select_related("county", "village__township", "household")
+        .annotate(ledger_kind=F("ledger_problem__kind"), listed_village_id=F("ledger_problem__listed_village_id"),
+                  found_by_name=Coalesce(NullIf(F("ledger_problem__found_by__first_name"), Value("")),
+                                         F("ledger_problem__found_by__username")))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def ledger_open_counts(*, user, listing=None):
+    """Unclosed ledger items the user may see, and those reported and waiting for the city office's verification."""
+    return ledger_items(listing=listing).visible_to(user).aggregate(
+        open_entries=Count("pk", filter=~Q(status=ItemStatus.CLOSED)),
+        reported_entries=Count("pk", filter=Q(status=ItemStatus.REPORTED)),
+    )
+
+
+def indicator_items(listed_village):
+    """{indicator status id: its newest ledger item} for the village's indicator cards (one query)."""
+    rows = (
+        ProblemItem.objects
+        .filter(ledger_problem__listed_village=listed_village, ledger_problem__indicator_status__isnull=False)
+        .annotate(indicator_status_id=F("ledger_problem__indicator_status_id")).order_by("created_at", "pk")
+    )
+    return {item.indicator_status_id: item for item in rows}
+
+
+def listing_households(*, listing):
+    """Households of the listing's counties and villages (HN 四(一)3: monitored per listed county and village)."""
+    county_ids = ListedCounty.objects.filter(listing=listing).values("county_id")
+    village_ids = ListedVillage.objects.filter(listing=listing).values("village_id")
+    return Household.objects.filter(Q(village__county_id__in=county_ids) | Q(village_id__in=village_ids))
+
+
+def households_ready_to_report(*, user, listing):
+    """The user's household items not yet reported whose household now meets every guarantee."""
+    return (
+        ledger_items(listing=listing).visible_to(user).filter(household__isnull=False)
+        .filter(status__in=[ItemStatus.PENDING, ItemStatus.IN_PROGRESS])
+        .filter(household__in=Household.objects.filter(MEETS_ALL))
+    )
 
 
 # --- monthly reports (HN 五(三)) ------------------------------------------------------------------
@@ -262,12 +323,12 @@ def city_report_figures(*, listing, city, month):
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(month, datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(next_month, datetime.time.min, tzinfo=tz)
-    ledger = LedgerEntry.objects.filter(
-        Q(county_id__in=county_ids) | Q(listed_village_id__in=listed_village_ids)
-    ).aggregate(
-        opened=Count("pk", filter=Q(opened_at__gte=start, opened_at__lt=end)),
-        closed=Count("pk", filter=Q(closed_at__gte=start, closed_at__lt=end)),
-        open_now=Count("pk", filter=Q(status=LedgerStatus.OPEN)),
+    # The ledger's items in the city's listed counties and villages: opened and closed (销号) in the month,
+    # and as they stand now (unclosed, overdue, reported and awaiting the city office's verification).
+    ledger = ledger_items(listing=listing).filter(Q(county_id__in=county_ids) | Q(village_id__in=village_ids)).aggregate(
+        opened=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
+        closed_in_month=Count("pk", filter=Q(status=ItemStatus.CLOSED, closed_on__gte=month, closed_on__lt=next_month)),
+        **ledger_aggregates(timezone.localdate()),
     )
     hh = household_figures(county_ids=county_ids, village_ids=village_ids)
     return {
@@ -277,8 +338,10 @@ def city_report_figures(*, listing, city, month):
         "indicators_met": ind["met"],
         "indicators_not_met": ind["not_met"],
         "ledger_opened": ledger["opened"],
-        "ledger_closed": ledger["closed"],
-        "ledger_open": ledger["open_now"],
+        "ledger_closed": ledger["closed_in_month"],
+        "ledger_open": ledger["open"],
+        "ledger_reported": ledger["reported"],
+        "ledger_overdue": ledger["overdue"],
         "households": hh["households"],
         "households_failing": hh["failing"],
         "households_unfilled": hh["unfilled"],
@@ -296,6 +359,8 @@ FIGURE_LABELS = (
     ("ledger_opened", "本月新建台账（条）"),
     ("ledger_closed", "本月销号（条）"),
     ("ledger_open", "未销号台账（条）"),
+    ("ledger_reported", "其中已报告整改、待核查（条）"),
+    ("ledger_overdue", "其中逾期（条）"),
     ("households", "贫困户、边缘户（户）"),
     ("households_failing", "“两不愁三保障”未达标（户）"),
     ("households_unfilled", "“两不愁三保障”未填写（户）"),

@@ -7,17 +7,20 @@ import rules
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from rectification.choices import ItemStatus, SourceKind
+from rectification.services import NewItem, item_close, item_open, item_report, item_start, item_verify
 from rosters.choices import MemberRole, TeamKind
 from rosters.models import Campaign, TeamCounty
+from villages.choices import GUARANTEES
 from villages.models import County, Household, Village
 
-from .choices import IndicatorResult, LeaderLevel, LedgerSource, LedgerStatus
+from . import selectors
+from .choices import IndicatorResult, LeaderLevel, LedgerKind
 from .models import (
     IndicatorStatus,
-    LedgerEntry,
+    LedgerProblem,
     ListedCounty,
     ListedVillage,
     Listing,
@@ -26,7 +29,7 @@ from .models import (
     VillageLeader,
     due_date,
 )
-from .selectors import FAILING, city_report_figures, first_report_month, month_start
+from .selectors import city_report_figures, first_report_month, month_start
 
 SEED_CAMPAIGN = "河南省2020年脱贫攻坚挂牌督战"
 
@@ -150,11 +153,64 @@ def _check_evidence_file(upload):
     return mime
 
 
+def _ledger_item_of(status):
+    """The indicator's ledger item not yet closed (at most one: each change of the indicator locks its row)."""
+    if status is None or status.pk is None:
+        return None
+    return selectors.ledger_items().filter(ledger_problem__indicator_status=status).open().first()
+
+
+def _may_verify(user, item):
+    return rules.has_perm("rectification.verify_item", user, item)
+
+
+def _ledger_check(acting_user, item, result):
+    """Refuse, before anything is written, a change the item's lifecycle does not allow from this user.
+
+    HN 四(二): the county rectifies and reports, the city office checks against the ledger and closes.
+    """
+    if item is None:
+        return
+    if result == IndicatorResult.MET and item.status != ItemStatus.REPORTED and not rules.has_perm(
+        "rectification.report_item", acting_user, item
+    ):
+        raise ValidationError(
+            f"该指标的督战台账问题“{item.get_status_display()}”：认定达标即报告整改情况，须由{item.county.name}扶贫办填报；"
+            "市扶贫办核查后销号。", code="not_allowed")
+    if result == IndicatorResult.NOT_MET and item.status == ItemStatus.REPORTED and not _may_verify(acting_user, item):
+        raise ValidationError(
+            "该指标已报告整改、等待市扶贫办核查，不能改为未达标；如核查未通过，市扶贫办会退回整改。", code="reported")
+
+
+def ledger_deadline(listing, found_on):
+    """HN 三: by the listing's target date (2020年9月底前), but never less than
+    SUPERVISION_LEDGER_MIN_DAYS after the problem was found."""
+    return max(listing.target_date, found_on + datetime.timedelta(days=settings.SUPERVISION_LEDGER_MIN_DAYS))
+
+
+def _open_items(*, acting_user, listing, kind, category, problems):
+    """Put problems on the ledger: one LedgerProblem each, and the rectification item it is the source of."""
+    rows = LedgerProblem.objects.bulk_create(
+        [LedgerProblem(listing=listing, kind=kind, found_by=acting_user, **fields) for fields, _ in problems],
+        batch_size=1000,
+    )
+    return item_open(
+        acting_user=acting_user, source_kind=SourceKind.SUPERVISION, category=category,
+        deadline=ledger_deadline(listing, timezone.localdate()),
+        problems=[NewItem(source=row, **where) for row, (_, where) in zip(rows, problems, strict=True)],
+    )
+
+
 @transaction.atomic
 def indicator_status_set(
     *, acting_user, listed_village: ListedVillage, indicator, result, assessed_on, evidence="", evidence_file=None
 ) -> IndicatorStatus:
-    """Record 达标 / 未达标 for one exit indicator; the ledger follows (未达标 opens an item, 达标 closes it)."""
+    """Record 达标 / 未达标 for one exit indicator; its ledger item follows (HN 四(二) 逐一对账销号).
+
+    未达标 with no item still open puts the problem on the ledger (a rectification item, 待整改,
+    addressed to the village's county). 达标 with evidence from the county is its report on that
+    item (→ 已整改待核查); the city office then verifies and closes it (销号) on the item's page.
+    """
     _refuse_unless(
         "supervision.update_indicator", acting_user, listed_village, "只有本县（市、区）扶贫办和市扶贫办可以填报退出指标。"
     )
@@ -175,6 +231,8 @@ def indicator_status_set(
         # HN 四(二) 逐一对账销号: nothing is closed on a word alone.
         raise ValidationError({"evidence": "认定达标必须填写佐证说明（可另附材料）。"})
     mime = _check_evidence_file(evidence_file) if evidence_file else None
+    item = _ledger_item_of(status)
+    _ledger_check(acting_user, item, result)
     if status is None:
         status = IndicatorStatus(listed_village=listed_village, indicator=indicator)
     status.result, status.assessed_on, status.evidence, status.updated_by = result, assessed_on, evidence, acting_user
@@ -184,77 +242,130 @@ def indicator_status_set(
         status.evidence_name = evidence_file.name.rsplit("/", 1)[-1][:255]
     status.full_clean(exclude=["updated_by"])
     status.save()
-    ledger_entry_for_indicator(acting_user=acting_user, indicator_status=status)
+    _ledger_follow_indicator(acting_user=acting_user, status=status, item=item, evidence_file=evidence_file)
     return status
 
 
-def ledger_entry_for_indicator(*, acting_user, indicator_status: IndicatorStatus):
-    """Keep the ledger in line with one indicator (HN 四(二): 建立工作台账，确保逐一对账销号).
+def _day(d):
+    return f"{d.year}年{d.month}月{d.day}日"  # as the pages write dates: 2020年5月20日
 
-    This is the one place where an indicator becomes a ledger item. When the
-    rectification app's ProblemItem is available, this function creates the
-    problem item (addressed to the village's county) instead of a LedgerEntry,
-    and closes it through that item's 销号 transition.
-    """
-    open_entry = LedgerEntry.objects.filter(indicator_status=indicator_status, status=LedgerStatus.OPEN).first()
-    lv = indicator_status.listed_village
-    if indicator_status.result == IndicatorResult.NOT_MET:
-        if open_entry is None:
-            open_entry = LedgerEntry.objects.create(
-                source=LedgerSource.INDICATOR, county_id=lv.county_id, listed_village=lv,
-                indicator_status=indicator_status, opened_by=acting_user,
-                description=f"{lv.village.name}退出指标“{indicator_status.indicator.name}”未达标",
+
+def _ledger_follow_indicator(*, acting_user, status, item, evidence_file):
+    lv = status.listed_village
+    day = _day(status.assessed_on)
+    if status.result == IndicatorResult.NOT_MET:
+        if item is None:
+            # The first failure, or one that came back after its item was closed: a new problem.
+            note = f"：{status.evidence}" if status.evidence else ""
+            _open_items(
+                acting_user=acting_user, listing=lv.listing, kind=LedgerKind.INDICATOR,
+                category=f"退出指标：{status.indicator.name}",
+                problems=[({"listed_village": lv, "indicator_status": status},
+                           {"county_id": lv.county_id, "village_id": lv.village_id,
+                            "description": f"{lv.village.name}退出指标“{status.indicator.name}”未达标{note}"})],
             )
-        return open_entry
-    if open_entry is not None:
-        _close(open_entry, acting_user, f"{indicator_status.assessed_on:%Y年%m月%d日}认定达标：{indicator_status.evidence}")
-    return open_entry
+        elif item.status == ItemStatus.REPORTED:
+            # The city office finds it not met after the county reported it met: back to 整改中.
+            item_verify(acting_user=acting_user, item=item, passed=False,
+                        reason=f"{day}重新认定“{status.indicator.name}”未达标" + (f"：{status.evidence}" if status.evidence else ""))
+        return
+    if item is None or item.status == ItemStatus.REPORTED:
+        return  # nothing on the ledger, or already reported and waiting for the city office
+    # The county's 达标 with evidence is its report on the item (HY 六 / HN 四(二)): the city office verifies it.
+    if item.status == ItemStatus.PENDING:
+        item = item_start(acting_user=acting_user, item=item)
+    attached = f"（附佐证材料：{status.evidence_name}）" if evidence_file and status.evidence_name else ""
+    item_report(acting_user=acting_user, item=item,
+                evidence=f"{day}认定“{status.indicator.name}”达标：{status.evidence}{attached}")
 
 
-def _close(entry, acting_user, note):
-    entry.status = LedgerStatus.CLOSED
-    entry.closed_at = timezone.now()
-    entry.closed_by = acting_user
-    entry.close_note = note
-    entry.save(update_fields=["status", "closed_at", "closed_by", "close_note"])
+GUARANTEE_LABELS = dict(GUARANTEES)
+# Items moved through their lifecycle in one request (about a dozen queries each): a request stays within seconds.
+LEDGER_BATCH = 200
+
+
+def _failing_guarantees(household):
+    return "、".join(label for name, label in GUARANTEES if getattr(household, name) is False)
 
 
 @transaction.atomic
-def ledger_sync_households(*, acting_user=None, listing: Listing) -> dict:
-    """Households of listed counties and villages failing 两不愁三保障 each become a ledger item;
-    an item whose household now meets every guarantee is closed (HN 四(二) 逐一对账销号).
+def ledger_sync_households(*, acting_user, listing: Listing) -> dict:
+    """The city office checks the households against the ledger (HN 四(二) 逐一对账销号).
 
-    Limited to the counties the acting user may see; set-based: one insert for
-    the new items, one update for the closed ones. Like ledger_entry_for_indicator,
-    this is where rectification's problem items take over.
+    - A household of a listed county or village failing 两不愁三保障, with no item still open,
+      is put on the ledger (a new item, 待整改, addressed to its county) — in one insert.
+    - An item the county has reported (已整改待核查) is checked against the household's data:
+      all six guarantees met → verified and closed (销号); not → sent back (整改中) with the reason.
+    - Items whose household now meets every guarantee but which the county has not reported are
+      counted: the county reports them (``ledger_report_households``).
+
+    Limited to the counties the acting user may see; one check at a time per listing. Reports are
+    checked at most ``LEDGER_BATCH`` a time (each goes through the item's lifecycle, a few queries
+    each), so one request stays short; ``reported_left`` says how many wait for the next check.
     """
     _refuse_unless("supervision.sync_ledger", acting_user, None, "只有市扶贫办可以核对贫困户台账。")
-    county_ids = ListedCounty.objects.filter(listing=listing).values("county_id")
-    village_ids = ListedVillage.objects.filter(listing=listing).values("village_id")
-    households = Household.objects.filter(Q(village__county_id__in=county_ids) | Q(village_id__in=village_ids))
-    open_items = LedgerEntry.objects.filter(source=LedgerSource.HOUSEHOLD, status=LedgerStatus.OPEN)
-    if acting_user is not None:
-        households = households.visible_to(acting_user)
-        open_items = open_items.visible_to(acting_user)
+    Listing.objects.select_for_update().filter(pk=listing.pk).first()
+    households = selectors.listing_households(listing=listing).visible_to(acting_user)
+    items = selectors.ledger_items(listing=listing).filter(ledger_problem__kind=LedgerKind.HOUSEHOLD)
+    unclosed = items.open().visible_to(acting_user)
     failing = (
-        households.filter(FAILING).exclude(pk__in=open_items.values("household_id"))
-        .select_related("village").only("pk", "head_name", "village__name", "village__county_id")
+        households.filter(selectors.FAILING).exclude(pk__in=unclosed.values("household_id"))
+        .select_related("village").order_by("pk")
     )
     lv_by_village = dict(ListedVillage.objects.filter(listing=listing).values_list("village_id", "pk"))
-    new = [
-        LedgerEntry(
-            source=LedgerSource.HOUSEHOLD, county_id=h.village.county_id, household=h,
-            listed_village_id=lv_by_village.get(h.village_id), opened_by=acting_user,
-            description=f"{h.village.name}贫困户{h.head_name}“两不愁三保障”未全部达标",
-        )
+    problems = [
+        ({"household": h, "listed_village_id": lv_by_village.get(h.village_id)},
+         {"county_id": h.village.county_id, "village_id": h.village_id, "household_id": h.pk,
+          "description": f"{h.village.name}贫困户{h.head_name}“两不愁三保障”未达标：{_failing_guarantees(h)}"})
         for h in failing.iterator(chunk_size=2000)
     ]
-    LedgerEntry.objects.bulk_create(new, batch_size=1000)
-    closed = open_items.exclude(household__in=Household.objects.filter(FAILING)).update(
-        status=LedgerStatus.CLOSED, closed_at=timezone.now(), closed_by=acting_user,
-        close_note="“两不愁三保障”已全部达标（与贫困户数据核对）",
+    opened = _open_items(acting_user=acting_user, listing=listing, kind=LedgerKind.HOUSEHOLD, category="两不愁三保障",
+                         problems=problems)
+    closed = sent_back = 0
+    reported = unclosed.filter(status=ItemStatus.REPORTED)
+    for item in reported.select_related("household").order_by("pk")[:LEDGER_BATCH]:
+        h = item.household
+        if all(getattr(h, name) is True for name in GUARANTEE_LABELS):
+            if not item.is_verified:
+                item = item_verify(acting_user=acting_user, item=item, passed=True,
+                                   reason="与贫困户数据核对：“两不愁三保障”六项均已保障")
+            item_close(acting_user=acting_user, item=item, note="对账销号（与贫困户数据核对一致）")
+            closed += 1
+        else:
+            missing = "、".join(label for name, label in GUARANTEES if getattr(h, name) is not True)
+            item_verify(acting_user=acting_user, item=item, passed=False,
+                        reason=f"与贫困户数据核对：{missing}仍未保障或未填写，退回整改")
+            sent_back += 1
+    awaiting = unclosed.exclude(status=ItemStatus.REPORTED).filter(
+        household__in=Household.objects.filter(selectors.MEETS_ALL)).count()
+    return {"opened": len(opened), "closed": closed, "sent_back": sent_back, "awaiting_report": awaiting,
+            "reported_left": reported.count()}
+
+
+@transaction.atomic
+def ledger_report_households(*, acting_user, listing: Listing) -> tuple[int, int]:
+    """The county reports, item by item, the households its data now show meeting every guarantee
+    (HN 四(二)): the household data are the evidence, so nothing is typed again. The city office's
+    next check (``ledger_sync_households``) verifies and closes them.
+
+    At most ``LEDGER_BATCH`` a time; returns (reported, still to report)."""
+    if not rules.has_perm("rectification.report_item", acting_user):
+        raise ValidationError("只有县（市、区）扶贫办可以报告本县台账问题的整改情况。", code="not_allowed")
+    items = (
+        selectors.ledger_items(listing=listing).filter(ledger_problem__kind=LedgerKind.HOUSEHOLD)
+        .visible_to(acting_user).filter(status__in=[ItemStatus.PENDING, ItemStatus.IN_PROGRESS])
+        .filter(household__in=Household.objects.filter(selectors.MEETS_ALL)).order_by("pk")
     )
-    return {"opened": len(new), "closed": closed}
+    today = timezone.localdate()
+    reported = 0
+    for item in items[:LEDGER_BATCH]:
+        if item.status == ItemStatus.PENDING:
+            item = item_start(acting_user=acting_user, item=item)
+        item_report(acting_user=acting_user, item=item,
+                    evidence=f"{_day(today)}贫困户数据显示“两不愁三保障”六项均已保障（"
+                             + "、".join(GUARANTEE_LABELS.values()) + "）。")
+        reported += 1
+    return reported, items.count()
 
 
 # --- monthly reports (HN 五(三)) ------------------------------------------------------------------

@@ -17,11 +17,13 @@ urlpatterns = [
     path("villages/<int:pk>/leaders/", views.leader_create, name="leader_create"),
     path("indicator-status/<int:pk>/evidence/", views.evidence_download, name="evidence_download"),
     path("ledger/", views.ledger_list_view, name="ledger_list"),
+    path("ledger/export/", views.ledger_export, name="ledger_export"),
     path("listings/<int:pk>/sync-households/", views.ledger_sync, name="ledger_sync"),
+    path("listings/<int:pk>/report-households/", views.ledger_report_households, name="ledger_report_households"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/submit/", views.report_submit_view, name="report_submit"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("proposal/", views.proposal, name="proposal"),
 ]
 
-register_list_page("supervision:ledger_list", filterset=LedgerFilterSet)
+register_list_page("supervision:ledger_list", filterset=LedgerFilterSet, export="supervision:ledger_export")

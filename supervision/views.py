@@ -16,7 +16,7 @@ from villages.models import City, County
 from villages.scoping import get_visible_or_404
 
 from . import selectors, services
-from .choices import DEFAULT_PROPOSAL_THRESHOLD, REPORT_DUE_DAY, LedgerStatus
+from .choices import DEFAULT_PROPOSAL_THRESHOLD, REPORT_DUE_DAY, LedgerKind
 from .filtersets import LedgerFilterSet
 from .forms import IndicatorStatusForm, LeaderForm, ReportForm, add_errors
 from .models import ExitIndicator, IndicatorStatus, ListedCounty, ListedVillage, Listing, MemberUnit, MonthlyReport
@@ -45,7 +45,7 @@ def _campaign_context(request, listing):
         "days_left": left, "days_over": -left, "totals": totals,
         "guarantees": selectors.guarantee_rows(totals), "unstable_rule": selectors.UNSTABLE_RULE,
         "indicator_count": selectors.active_indicators().count(),
-        "open_entries": selectors.ledger_entries_open(user=request.user).count(),
+        **selectors.ledger_open_counts(user=request.user, listing=listing),
         "sees_all": rules.has_perm("supervision.see_all", request.user),
         "may_propose": rules.has_perm("supervision.propose_listing", request.user),
         "may_sync": rules.has_perm("supervision.sync_ledger", request.user),
@@ -68,8 +68,8 @@ def campaign_export(request, pk):
     listing = _listing_or_404(pk)
     county_rows, village_rows = selectors.campaign_rows(user=request.user, listing=listing)
     headers = ["类型", "市", "县（市、区）", "乡（镇）", "村", "省级督战领导 / 分包领导", "退出指标达标", "退出指标总数",
-               "台账未销号", "台账已销号", "“两不愁三保障”未达标户", "不稳定脱贫户", "边缘户", "按时报送月数", "逾期报送月数",
-               f"距{listing.target_date:%Y年%m月%d日}天数"]
+               "台账未销号", "其中逾期", "台账已销号", "“两不愁三保障”未达标户", "不稳定脱贫户", "边缘户", "按时报送月数",
+               "逾期报送月数", f"距{listing.target_date:%Y年%m月%d日}天数"]
     left = selectors.days_left(listing)
 
     def rows():
@@ -77,15 +77,16 @@ def campaign_export(request, pk):
             c = r["listed"]
             hh = r["households"]
             yield ["挂牌督战县", c.county.city.name, c.county.name, "", "", c.leader.name if c.leader else "",
-                   r["indicators_met"], r["indicators_total"], r["ledger"]["open"], r["ledger"]["closed"],
-                   hh["failing"], hh["unstable"], hh["marginal"], r["reports"]["on_time"], r["reports"]["late"], left]
+                   r["indicators_met"], r["indicators_total"], r["ledger"]["open"], r["ledger"]["overdue"],
+                   r["ledger"]["closed"], hh["failing"], hh["unstable"], hh["marginal"], r["reports"]["on_time"],
+                   r["reports"]["late"], left]
         for r in village_rows:
             v = r["listed"].village
             hh = r["households"]
             yield ["挂牌督战村", v.township.county.city.name, v.township.county.name, v.township.name, v.name,
                    "、".join(f"{x.name}（{x.get_level_display()}）" for x in r["leaders"]),
-                   r["indicators_met"], r["indicators_total"], r["ledger"]["open"], r["ledger"]["closed"],
-                   hh["failing"], hh["unstable"], hh["marginal"], "", "", left]
+                   r["indicators_met"], r["indicators_total"], r["ledger"]["open"], r["ledger"]["overdue"],
+                   r["ledger"]["closed"], hh["failing"], hh["unstable"], hh["marginal"], "", "", left]
 
     return xlsx_response(filename=f"挂牌督战情况_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="挂牌督战",
                          headers=headers, rows=rows(), column_widths=[12, 10, 12, 12, 16, 24])
@@ -99,7 +100,9 @@ def county_detail(request, pk):
     return render(request, "supervision/county_detail.html", {
         "listed": listed, "figures": figures, "guarantees": selectors.guarantee_rows(figures),
         "unstable_rule": selectors.UNSTABLE_RULE, "villages": villages,
-        "entries": selectors.ledger_list(user=request.user).filter(county_id=listed.county_id, status=LedgerStatus.OPEN)[:50],
+        "entries": selectors.ledger_list(user=request.user, listing=listed.listing)
+        .filter(county_id=listed.county_id).open()[:50],
+        "today": timezone.localdate(),
         **_days(listed.listing),
     })
 
@@ -108,13 +111,15 @@ def _village_context(request, listed, *, forms=None, leader_form=None):
     indicators = selectors.village_indicators(listed)
     forms = forms or {}
     rows = []
+    items = selectors.indicator_items(listed)
     for indicator, status in indicators:
         form = forms.get(indicator.pk) or IndicatorStatusForm(initial={
             "result": status.result if status else None,
             "assessed_on": status.assessed_on if status else timezone.localdate(),
             "evidence": status.evidence if status else "",
         }, prefix=f"i{indicator.pk}")
-        rows.append({"indicator": indicator, "status": status, "form": form})
+        rows.append({"indicator": indicator, "status": status, "form": form,
+                     "item": items.get(status.pk) if status else None})
     counties = County.objects.visible_to(request.user).filter(pk=listed.county_id)
     figures = selectors.household_figures(village_ids=[listed.village_id])
     return {
@@ -122,7 +127,8 @@ def _village_context(request, listed, *, forms=None, leader_form=None):
         "unstable_rule": selectors.UNSTABLE_RULE,
         "leaders": listed.leaders.select_related("county", "city"),
         "leader_form": leader_form or LeaderForm(counties=counties),
-        "entries": selectors.ledger_list(user=request.user).filter(listed_village=listed),
+        "entries": selectors.ledger_list(user=request.user, listing=listed.listing).filter(village_id=listed.village_id),
+        "today": timezone.localdate(),
         "may_update": rules.has_perm("supervision.update_indicator", request.user, listed),
         "may_assign": rules.has_perm("supervision.assign_leader", request.user, listed),
         **_days(listed.listing),
@@ -158,11 +164,20 @@ def indicator_update(request, pk, indicator_pk):
             add_errors(form, e)
         else:
             messages.success(request, f"{indicator.name}：已认定为{status.get_result_display()}。"
-                             + ("已建立台账。" if status.result == "not_met" else ""))
+                             + _ledger_message(selectors.indicator_items(listed).get(status.pk)))
             return redirect(f"{listed.get_absolute_url()}#indicator-{indicator.pk}")
     messages.error(request, f"{indicator.name}未保存，请按提示修改。")
     return render(request, "supervision/village_detail.html",
                   _village_context(request, listed, forms={indicator.pk: form}), status=400)
+
+
+def _ledger_message(item):
+    if item is None or item.status == "closed":
+        return ""
+    if item.status == "reported":
+        return "督战台账问题已报告整改，待市扶贫办核查销号。"
+    d = item.deadline
+    return f"督战台账问题{item.get_status_display()}，整改期限{d.year}年{d.month}月{d.day}日。"
 
 
 @login_required
@@ -196,10 +211,41 @@ def evidence_download(request, pk):
     return response
 
 
+def _ledger_filterset(request):
+    listing = selectors.current_listing()
+    queryset = selectors.ledger_list(user=request.user, listing=listing)
+    return listing, LedgerFilterSet(request.GET, queryset=queryset, user=request.user)
+
+
 @login_required
 def ledger_list_view(request):
-    filterset = LedgerFilterSet(request.GET, queryset=selectors.ledger_list(user=request.user), user=request.user)
-    return render(request, "supervision/ledger_list.html", list_context(request, filterset))
+    listing, filterset = _ledger_filterset(request)
+    context = list_context(request, filterset)
+    context.update({
+        "listing": listing, "today": timezone.localdate(),
+        "may_sync": listing is not None and rules.has_perm("supervision.sync_ledger", request.user),
+        "ready_to_report": (selectors.households_ready_to_report(user=request.user, listing=listing).count()
+                            if listing is not None and rules.has_perm("rectification.report_item", request.user) else 0),
+    })
+    return render(request, "supervision/ledger_list.html", context)
+
+
+@login_required
+def ledger_export(request):
+    _, filterset = _ledger_filterset(request)
+    headers = ["问题", "来源", "县（市、区）", "乡（镇）", "村", "贫困户", "整改期限", "状态", "逾期", "建账日期", "建账人",
+               "销号日期", "整改情况"]
+    today = timezone.localdate()
+    kinds = dict(LedgerKind.choices)
+    rows = (
+        [i.description, kinds.get(i.ledger_kind, ""), i.county.name, i.village.township.name if i.village else "",
+         i.village.name if i.village else "", i.household.head_name if i.household else "", i.deadline,
+         i.get_status_display(), "逾期" if i.is_overdue_on(today) else "", timezone.localtime(i.created_at).date(),
+         i.found_by_name or "", i.closed_on, i.report]
+        for i in filterset.qs.iterator(chunk_size=2000)
+    )
+    return xlsx_response(filename=f"督战台账_{today:%Y%m%d}.xlsx", sheet_title="督战台账", headers=headers, rows=rows,
+                         column_widths=[48, 22, 12, 12, 12, 10, 14, 14, 6, 12, 14, 12, 48])
 
 
 @login_required
@@ -208,8 +254,32 @@ def ledger_sync(request, pk):
     listing = _listing_or_404(pk)
     if not rules.has_perm("supervision.sync_ledger", request.user):
         raise PermissionDenied("只有市扶贫办可以核对贫困户台账。")
-    result = services.ledger_sync_households(acting_user=request.user, listing=listing)
-    messages.success(request, f"已核对贫困户“两不愁三保障”：新建台账 {result['opened']} 条，销号 {result['closed']} 条。")
+    r = services.ledger_sync_households(acting_user=request.user, listing=listing)
+    messages.success(request, f"已核对贫困户“两不愁三保障”：新建台账 {r['opened']} 条；县已报告的 {r['closed']} 条核对一致已销号，"
+                              f"{r['sent_back']} 条数据仍未达标已退回整改。")
+    if r["reported_left"]:
+        messages.info(request, f"还有 {r['reported_left']} 条县已报告的台账问题待核对，请再次点击“核对贫困户台账”。")
+    if r["awaiting_report"]:
+        messages.info(request, f"另有 {r['awaiting_report']} 条的贫困户数据已显示达标，待县（市、区）扶贫办报告整改情况后销号。")
+    return redirect(reverse("supervision:ledger_list") + "?source=household")
+
+
+@login_required
+@require_POST
+def ledger_report_households(request, pk):
+    listing = _listing_or_404(pk)
+    if not rules.has_perm("rectification.report_item", request.user):
+        raise PermissionDenied("只有县（市、区）扶贫办可以报告整改情况。")
+    try:
+        n, left = services.ledger_report_households(acting_user=request.user, listing=listing)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"已报告 {n} 户的整改情况（以贫困户数据为证），待市扶贫办核对销号。" if n
+                         else "没有数据已显示达标、待报告的贫困户。")
+        if left:
+            messages.info(request, f"还有 {left} 户待报告，请再次点击“报告数据已达标的户”。")
     return redirect(reverse("supervision:ledger_list") + "?source=household")
 
 

@@ -1,10 +1,12 @@
-"""A county officer updates an exit indicator with evidence, the ledger item appears; the city office
+"""A county officer marks an exit indicator 未达标 and the ledger item appears; after the work the officer
+marks it 达标 with evidence, which reports the item; the city office verifies and closes it (销号) and
 submits the month's report, assembled from what the county entered."""
 
 import pytest
 from playwright.sync_api import expect
 
-from supervision.models import ExitIndicator, LedgerEntry, MonthlyReport
+from rectification.models import ProblemItem
+from supervision.models import ExitIndicator, MonthlyReport
 from tests.supervision.conftest import (  # noqa: F401
     _exit_indicators,
     _private_var,
@@ -47,14 +49,16 @@ def test_indicator_ledger_and_monthly_report(page, live_server, officer_a, city_
     page.screenshot(path=str(artifacts / "supervision_campaign_county_1366.png"), full_page=True)
 
     page.get_by_role("link", name="大营村").click()
-    transport = page.locator(".card", has=page.get_by_text("交通", exact=True)).first
+    transport_id = f"#indicator-{ExitIndicator.objects.get(name='交通').pk}"
+    transport = page.locator(transport_id)
     transport.get_by_label("未达标").check()
     transport.locator("textarea").fill("村内主干道3公里未硬化")
     transport.get_by_role("button", name="保存交通").click()
-    expect(page.get_by_text("交通：已认定为未达标。已建立台账。")).to_be_visible()
+    expect(page.get_by_text("交通：已认定为未达标。督战台账问题待整改")).to_be_visible()
     ledger = page.locator("#ledger")
-    expect(ledger.get_by_text("大营村退出指标“交通”未达标")).to_be_visible()
-    expect(ledger.get_by_text("未销号")).to_be_visible()
+    expect(ledger.get_by_role("link", name="大营村退出指标“交通”未达标：村内主干道3公里未硬化")).to_be_visible()
+    expect(ledger.get_by_text("待整改")).to_be_visible()
+    expect(page.locator(transport_id).locator(".ledger-item")).to_contain_text("待整改")
 
     # 达标 without evidence is refused, with the choice kept.
     power_id = f"#indicator-{ExitIndicator.objects.get(name='电力').pk}"
@@ -72,26 +76,62 @@ def test_indicator_ledger_and_monthly_report(page, live_server, officer_a, city_
     power.get_by_role("button", name="保存电力").click()
     expect(page.get_by_text("电力：已认定为达标。")).to_be_visible()
     expect(page.get_by_role("link", name="下载佐证材料：验收单.png")).to_be_visible()
-    page.screenshot(path=str(artifacts / "supervision_village_1366.png"), full_page=True)
-    assert LedgerEntry.objects.filter(status="open").count() == 1
 
+    # The road is built: 达标 with evidence is the county's report on the ledger item.
+    transport = page.locator(transport_id)
+    transport.get_by_label("达标", exact=True).check()
+    transport.locator("textarea").fill("主干道3公里已硬化，交通运输局验收合格")
+    transport.get_by_role("button", name="保存交通").click()
+    expect(page.get_by_text("督战台账问题已报告整改，待市扶贫办核查销号。")).to_be_visible()
+    expect(page.locator("#ledger").get_by_text("已整改待核查")).to_be_visible()
+    page.screenshot(path=str(artifacts / "supervision_village_1366.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "supervision_village_390.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    item = ProblemItem.objects.get()
+    assert item.status == "reported" and "交通运输局验收合格" in item.report
+
+    # The city office checks the ledger and closes the item (销号) on its page.
     page.get_by_role("button", name="退出登录").click()
     log_in(page, live_server, city_user)
+    page.locator("#mainnav").get_by_role("link", name="挂牌督战").click()
+    page.get_by_role("link", name="1 条", exact=True).last.click()  # 其中已报告整改、待核查 1 条
+    expect(page.get_by_role("heading", name="督战台账")).to_be_visible()
+    row = page.locator("tbody tr", has_text="大营村退出指标“交通”未达标")
+    expect(row).to_contain_text("已整改待核查")
+    page.screenshot(path=str(artifacts / "supervision_ledger_1366.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "supervision_ledger_390.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    row.get_by_role("link", name="大营村退出指标“交通”未达标：村内主干道3公里未硬化").click()
+    expect(page.locator("#timeline")).to_contain_text("交通运输局验收合格")
+    page.get_by_role("button", name="核查通过").click()
+    expect(page.get_by_text("已核查通过。")).to_be_visible()
+    page.get_by_label("整改情况 / 说明").fill("对照验收单和现场照片核对无误")
+    page.get_by_role("button", name="销号").click()
+    expect(page.locator("#item-status")).to_contain_text("已销号")
+    expect(page.locator("#timeline li")).to_have_count(4)
+    page.screenshot(path=str(artifacts / "supervision_item_closed_1366.png"), full_page=True)
+    item.refresh_from_db()
+    assert item.status == "closed" and item.verified_by == city_user
+
     page.locator("#mainnav").get_by_role("link", name="挂牌督战").click()
     page.get_by_role("link", name="月度进展").click()
     page.get_by_role("link", name="报送本月进展").click()
     expect(page.get_by_text("由各县填报的情况自动汇总")).to_be_visible()
     figures = page.locator("table").first
     expect(figures.locator("tr", has_text="本月新建台账（条）")).to_contain_text("1")
-    expect(figures.locator("tr", has_text="其中已达标（项）")).to_contain_text("1")
+    expect(figures.locator("tr", has_text="本月销号（条）")).to_contain_text("1")
+    expect(figures.locator("tr", has_text="其中已达标（项）")).to_contain_text("2")
     page.screenshot(path=str(artifacts / "supervision_report_form_1366.png"), full_page=True)
-    page.get_by_label("工作进展").fill("大营村道路硬化已开工，预计下月完成；电力已达标。")
+    page.get_by_label("工作进展").fill("大营村道路硬化已完成并销号；电力已达标。")
     page.get_by_role("button", name="报送").click()
     expect(page.get_by_text("已报送")).to_be_visible()
-    expect(page.get_by_text("大营村道路硬化已开工")).to_be_visible()
+    expect(page.get_by_text("大营村道路硬化已完成并销号")).to_be_visible()
     page.screenshot(path=str(artifacts / "supervision_report_detail_1366.png"), full_page=True)
     report = MonthlyReport.objects.get()
-    assert report.figures["ledger_open"] == 1 and report.figures["indicators_met"] == 1
+    assert report.figures["ledger_opened"] == 1 and report.figures["ledger_closed"] == 1
+    assert report.figures["ledger_open"] == 0 and report.figures["indicators_met"] == 2
 
     # The provincial office sees who reported this month and who has not.
     page.get_by_role("button", name="退出登录").click()
@@ -106,4 +146,4 @@ def test_indicator_ledger_and_monthly_report(page, live_server, officer_a, city_
     expect(rows.filter(has_text="南阳市")).to_contain_text("未报")
     page.screenshot(path=str(artifacts / "supervision_reports_province_1366.png"), full_page=True)
     rows.filter(has_text="郑州市").get_by_role("link", name="查看").click()
-    expect(page.get_by_text("大营村道路硬化已开工")).to_be_visible()
+    expect(page.get_by_text("大营村道路硬化已完成并销号")).to_be_visible()

@@ -159,12 +159,36 @@ def _column(name):
 
 
 def _ledger(w):
-    """Listed supervision's ledger (督战台账): one item per county, one of them closed."""
-    from supervision.models import LedgerEntry
+    """Listed supervision's ledger (督战台账): rectification items whose source is a ledger problem — one per
+    county, one of them closed, one past its deadline; 洛阳市's is not the city office's."""
+    from django.contrib.contenttypes.models import ContentType
 
-    for county, text, source, status in ((w.a, "交通未达标", "indicator", "open"), (w.b, "住房未保障", "household", "closed"),
-                                         (w.c, "洛阳台账", "indicator", "open")):
-        LedgerEntry.objects.create(county=county, description=text, source=source, status=status)
+    from rectification.models import ProblemItem
+    from supervision.models import ExitIndicator, IndicatorStatus, LedgerProblem, ListedVillage, Listing
+
+    campaign = CampaignFactory(name="2020年挂牌督战", kind=TeamKind.LISTED, start_date=D(2020, 2, 28),
+                               end_date=D(2020, 9, 30))
+    listing = Listing.objects.create(campaign=campaign, name=campaign.name, target_date=D(2020, 9, 30))
+    clerk = UserFactory(username="ledger_clerk", role=Role.CITY, city=None, county=None)
+    indicator, _ = ExitIndicator.objects.get_or_create(name="交通")
+    ct = ContentType.objects.get_for_model(LedgerProblem)
+
+    def on_indicator(village):
+        lv = ListedVillage(listing=listing, village=w.v[village])
+        lv.save()
+        status = IndicatorStatus.objects.create(listed_village=lv, indicator=indicator, result="not_met",
+                                                assessed_on=D(2019, 11, 1), updated_by=clerk)
+        return {"kind": "indicator", "listed_village": lv, "indicator_status": status}
+
+    household = w.v["丙村"].households.get()
+    for county, village, text, source, status, deadline in (
+            (w.a, "甲村", "交通未达标", on_indicator("甲村"), "pending", D(2019, 11, 30)),
+            (w.b, "丙村", "住房未保障", {"kind": "household", "household": household}, "closed", D(2020, 9, 30)),
+            (w.c, "丁村", "洛阳台账", on_indicator("丁村"), "pending", D(2020, 9, 30))):
+        problem = LedgerProblem.objects.create(listing=listing, found_by=clerk, **source)
+        ProblemItem.objects.create(county=county, village=w.v[village], description=text, status=status,
+                                   deadline=deadline, source_kind="supervision", content_type=ct, object_id=problem.pk,
+                                   closed_on=D(2019, 11, 1) if status == "closed" else None)
 
 
 # How a page's rows are named: from the page's objects, and from an export's row (a dict by header).
@@ -179,7 +203,7 @@ ROW_NAMES = {
     "inspections:trip_list": (lambda o: f"{o.county.name}{o.start_date.year}",
                               lambda r: f"{r['被督查县（市、区）']}{r['开始日期'].year}"),
     "inspections:finding_list": (lambda o: o.description, None),
-    "supervision:ledger_list": (lambda o: o.description, None),
+    "supervision:ledger_list": (lambda o: o.description, _column("问题")),
     "rectification:item_list": (lambda o: o.description, None),
     "rectification:letter_list": (lambda o: f"{o.county.name}{o.status}", None),
 }
@@ -193,7 +217,8 @@ ALL = {
     "inspections:trip_list": {"登封市2018", "巩义市2018", "登封市2019"},
     "inspections:finding_list": {"台账不全", "资金滞留", "识别不准"},
     "supervision:ledger_list": {"交通未达标", "住房未保障"},
-    "rectification:item_list": {"整改甲", "整改乙", "整改丙"},
+    # The ledger's items are rectification items too.
+    "rectification:item_list": {"整改甲", "整改乙", "整改丙", "交通未达标", "住房未保障"},
     "rectification:letter_list": {"登封市issued", "巩义市draft"},
 }
 
@@ -243,12 +268,14 @@ CASES = {
     ("inspections:finding_list", "category"): (lambda w: {"category": "funds"}, {"资金滞留"}),
     ("inspections:finding_list", "severity"): (lambda w: {"severity": "major"}, {"资金滞留"}),
     ("supervision:ledger_list", "status"): (lambda w: {"status": "closed"}, {"住房未保障"}),
+    ("supervision:ledger_list", "overdue"): (lambda w: {"overdue": "yes"}, {"交通未达标"}),  # today is 2019-12-01
     ("supervision:ledger_list", "source"): (lambda w: {"source": "indicator"}, {"交通未达标"}),
     ("supervision:ledger_list", "county"): (lambda w: {"county": w.a.pk}, {"交通未达标"}),
-    ("rectification:item_list", "status"): (lambda w: {"status": "closed"}, {"整改乙"}),
-    ("rectification:item_list", "overdue"): (lambda w: {"overdue": "yes"}, {"整改甲"}),  # today is 2019-12-01
+    ("rectification:item_list", "status"): (lambda w: {"status": "closed"}, {"整改乙", "住房未保障"}),
+    ("rectification:item_list", "overdue"): (lambda w: {"overdue": "yes"}, {"整改甲", "交通未达标"}),
     ("rectification:item_list", "severity"): (lambda w: {"severity": "major"}, {"整改甲"}),
-    ("rectification:item_list", "county"): (lambda w: {"county": w.b.pk}, {"整改乙"}),
+    ("rectification:item_list", "source_kind"): (lambda w: {"source_kind": "supervision"}, {"交通未达标", "住房未保障"}),
+    ("rectification:item_list", "county"): (lambda w: {"county": w.b.pk}, {"整改乙", "住房未保障"}),
     ("rectification:letter_list", "status"): (lambda w: {"status": "draft"}, {"巩义市draft"}),
     ("rectification:letter_list", "county"): (lambda w: {"county": w.a.pk}, {"登封市issued"}),
 }

@@ -1,4 +1,4 @@
-"""Exit indicators per listed village and the ledger closed item by item (HN 四(一)3, 四(二))."""
+"""Exit indicators per listed village (HN 四(一)3); the ledger they feed is tested in test_ledger.py."""
 
 import datetime
 
@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from supervision.models import ExitIndicator, IndicatorStatus, LedgerEntry
+from rectification.models import ProblemItem
+from supervision.models import ExitIndicator, IndicatorStatus
 from supervision.services import indicator_status_set, listed_village_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -28,25 +29,25 @@ def test_seeded_indicators_are_those_of_the_document(db):
         "交通", "电力", "水利（饮水）", "教育", "文化", "卫生医疗", "村级集体经济"]
 
 
-def test_not_met_opens_a_ledger_entry_and_met_with_evidence_closes_it(client, officer_a, lv_a, transport):
+def test_not_met_opens_a_ledger_item_and_met_with_evidence_reports_it(client, officer_a, lv_a, transport):
     client.force_login(officer_a)
     response = post(client, lv_a, transport, result="not_met", assessed_on="2020-04-10", evidence="")
     assert response.status_code == 302
-    entry = LedgerEntry.objects.get()
-    assert entry.status == "open" and entry.county_id == lv_a.county_id
-    assert "交通" in entry.description and entry.opened_by == officer_a
-    page = client.get(lv_a.get_absolute_url())
-    assert "未销号" in page.content.decode()
+    item = ProblemItem.objects.get()
+    assert item.status == "pending" and item.county_id == lv_a.county_id and item.village_id == lv_a.village_id
+    assert "交通" in item.description and item.source.found_by == officer_a
+    page = client.get(lv_a.get_absolute_url(), follow=True)
+    assert "督战台账问题待整改" in page.content.decode() and "待整改" in page.content.decode()
 
     # Marking it 未达标 again does not open a second item.
     post(client, lv_a, transport, result="not_met", assessed_on="2020-04-11", evidence="")
-    assert LedgerEntry.objects.count() == 1
+    assert ProblemItem.objects.count() == 1
 
     response = post(client, lv_a, transport, result="met", assessed_on="2020-05-20", evidence="通村硬化路已验收")
     assert response.status_code == 302
-    entry.refresh_from_db()
-    assert entry.status == "closed" and entry.closed_by == officer_a
-    assert "通村硬化路已验收" in entry.close_note
+    item.refresh_from_db()
+    # Not closed silently: reported by the county, waiting for the city office's verification.
+    assert item.status == "reported" and "通村硬化路已验收" in item.report
     status = IndicatorStatus.objects.get()
     assert status.history.count() == 3  # every change kept
 
@@ -58,7 +59,7 @@ def test_met_without_evidence_is_refused_and_nothing_written(client, officer_a, 
     assert response.status_code == 400
     assert "认定达标必须填写佐证说明" in response.content.decode()
     assert IndicatorStatus.objects.get().result == "not_met"
-    assert LedgerEntry.objects.get().status == "open"
+    assert ProblemItem.objects.get().status == "pending"
 
 
 def test_service_refuses_met_without_evidence(officer_a, lv_a, transport):
@@ -134,50 +135,7 @@ def test_team_member_sees_but_may_not_update(client, leader_user, lv_a, transpor
 def test_city_office_updates_a_village_of_its_city(client, city_user, lv_b, transport):
     client.force_login(city_user)
     assert post(client, lv_b, transport, result="not_met", assessed_on="2020-04-10").status_code == 302
-    assert LedgerEntry.objects.get().county_id == lv_b.county_id
-
-
-def test_ledger_list_filters_by_status_and_scope(client, officer_a, officer_b, lv_a, lv_b, transport):
-    indicator_status_set(acting_user=officer_a, listed_village=lv_a, indicator=transport, result="not_met", assessed_on=TODAY)
-    power = ExitIndicator.objects.get(name="电力")
-    indicator_status_set(acting_user=officer_a, listed_village=lv_a, indicator=power, result="not_met", assessed_on=TODAY)
-    indicator_status_set(acting_user=officer_a, listed_village=lv_a, indicator=power, result="met", assessed_on=TODAY,
-                         evidence="已通动力电")
-    indicator_status_set(acting_user=officer_b, listed_village=lv_b, indicator=transport, result="not_met", assessed_on=TODAY)
-    client.force_login(officer_a)
-    body = client.get(reverse("supervision:ledger_list")).content.decode()
-    assert "交通" in body and "电力" in body and lv_b.village.township.county.name not in body
-    body = client.get(reverse("supervision:ledger_list"), {"status": "open"}).content.decode()
-    assert "交通”未达标" in body and "电力”未达标" not in body
-
-
-def test_households_failing_become_ledger_items_closed_when_met(client, city_user, other_city_user, officer_a, listing,
-                                                                  lv_a, village_c):
-    from tests.factories import HouseholdFactory
-
-    failing = HouseholdFactory(village=lv_a.village, head_name="张三", housing_ok=False)
-    HouseholdFactory(village=lv_a.village, head_name="李四")
-    HouseholdFactory(village=village_c, head_name="王五", food_ok=False)  # 南阳市: not the city office's
-    client.force_login(officer_a)
-    assert client.post(reverse("supervision:ledger_sync", args=[listing.pk])).status_code == 403
-    client.force_login(city_user)
-    response = client.post(reverse("supervision:ledger_sync", args=[listing.pk]), follow=True)
-    assert "新建台账 1 条，销号 0 条" in response.content.decode()
-    entry = LedgerEntry.objects.get()
-    assert entry.household == failing and entry.listed_village == lv_a and entry.status == "open"
-    client.post(reverse("supervision:ledger_sync", args=[listing.pk]))
-    assert LedgerEntry.objects.count() == 1  # run again: nothing twice
-
-    failing.housing_ok = True
-    failing.save()
-    response = client.post(reverse("supervision:ledger_sync", args=[listing.pk]), follow=True)
-    assert "新建台账 0 条，销号 1 条" in response.content.decode()
-    entry.refresh_from_db()
-    assert entry.status == "closed" and entry.closed_by == city_user
-
-    client.force_login(other_city_user)
-    client.post(reverse("supervision:ledger_sync", args=[listing.pk]))
-    assert LedgerEntry.objects.filter(status="open").get().household.head_name == "王五"
+    assert ProblemItem.objects.get().county_id == lv_b.county_id
 
 
 def test_indicator_list_is_kept_by_the_admin(client, admin_user, officer_a, lv_a):

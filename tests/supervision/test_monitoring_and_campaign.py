@@ -96,8 +96,9 @@ def test_export_is_scoped_and_has_the_figures(client, city_user, listing, househ
     kinds = [r[0] for r in rows[1:]]
     assert kinds.count("挂牌督战县") == 1 and kinds.count("挂牌督战村") == 2
     assert not any("官寺村" == r[4] for r in rows)
-    county = next(r for r in rows if r[0] == "挂牌督战县")
-    assert county[2] == "登封市" and county[5] == "李文慧" and county[10] == 4
+    county = dict(zip(rows[0], next(r for r in rows if r[0] == "挂牌督战县"), strict=True))
+    assert county["县（市、区）"] == "登封市" and county["省级督战领导 / 分包领导"] == "李文慧"
+    assert county["“两不愁三保障”未达标户"] == 4
 
 
 def test_home_without_a_listing_says_so(client, officer_a):
