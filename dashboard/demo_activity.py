@@ -1460,3 +1460,87 @@ def activity_reset(log=print):
         f"{removed['letters']:,} 份整改函、{removed['items']:,} 项整改问题、{removed['campaigns']} 个工作周期"
         f"（{time.monotonic() - t:.1f} 秒）。")
     return removed
+
+
+# --- checking it --------------------------------------------------------------------------------------------------
+
+def activity_check(as_of):
+    """The rules of SPEC §6–§8, checked set-based on what the database holds (seconds at province scale).
+
+    Returns [(rule, passed, detail)]; the command prints them, so a copy of the demo can be trusted.
+    """
+    from django.db.models import Exists, F, OuterRef, Subquery, Value, Window
+    from django.db.models.functions import Coalesce, Lag
+
+    results = []
+
+    def check(rule, bad, detail=""):
+        results.append((rule, not bad, detail or (f"{bad:,} 处不符" if bad else "")))
+
+    visits = GuidanceVisit.objects.all()
+    check("每个小组每天最多指导2个村（ZZ 三）", visits.values("team", "visit_date").order_by()
+          .annotate(n=Count("village", distinct=True)).filter(n__gt=2).count())
+    check("工作周期内每村只指导一次，再次指导须有市扶贫办登记的例外（ZZ 六(四)）",
+          visits.filter(status=VisitStatus.SUBMITTED).values("campaign", "village").order_by()
+          .annotate(n=Count("pk", filter=Q(repeat_exception__isnull=True))).filter(n__gt=1).count())
+    dates = set(visits.values_list("visit_date", flat=True).distinct())
+    workdays = set(working_days(min(dates), max(dates))) if dates else set()
+    check("指导时间都是法定工作日，且在工作周期内", len(dates - workdays) + visits.filter(
+        Q(visit_date__lt=F("campaign__start_date")) | Q(visit_date__gt=F("campaign__end_date"))).count())
+    check("登记表由分包该县的指导小组填写", visits.exclude(Exists(TeamCounty.objects.filter(
+        team=OuterRef("team"), county=OuterRef("county"), campaign=OuterRef("campaign")))).count())
+    check("个性问题都写明了现场整改情况（ZZ 五(三)）", Problem.objects.filter(kind=ProblemKind.INDIVIDUAL, fix="").count())
+
+    trips = list(InspectionTrip.objects.values("pk", "team_id", "start_date", "end_date", "status",
+                                               "sample_exception_reason"))
+    days, bad_days = defaultdict(int), 0
+    trip_dates = [t["start_date"] for t in trips] + [t["end_date"] for t in trips]
+    trip_workdays = set(working_days(min(trip_dates), max(trip_dates))) if trips else set()
+    for t in trips:
+        span = (t["end_date"] - t["start_date"]).days + 1
+        bad_days += not (1 <= span <= 2) or t["start_date"] not in trip_workdays or t["end_date"] not in trip_workdays
+        for n in range(max(span, 0)):
+            days[(t["team_id"], t["start_date"] + datetime.timedelta(days=n))] += 1
+    check("每次督查1–2个工作日，同一小组同一天只在一个县（HY 四）", bad_days + sum(n > 1 for n in days.values()))
+    ended = {t["pk"]: t for t in trips if t["status"] == TripStatus.ENDED}
+    rows = defaultdict(list)
+    for r in TripSample.objects.filter(trip__status=TripStatus.ENDED).values(
+            "trip_id", "level", "township_id", "village_id", "village__name", "village__is_poor_village", "household__status"):
+        rows[r["trip_id"]].append(r)
+    short = 0
+    for pk, t in ended.items():
+        samples = rows[pk]
+        townships = {r["township_id"] for r in samples if r["level"] == SampleLevel.TOWNSHIP}
+        villages = {r["village_id"]: r for r in samples if r["level"] == SampleLevel.VILLAGE}
+        statuses = defaultdict(list)
+        for r in samples:
+            if r["level"] == SampleLevel.HOUSEHOLD:
+                statuses[r["village_id"]].append(r["household__status"])
+        short += bool(_shortfalls(townships, villages, statuses)) and not t["sample_exception_reason"].strip()
+    check("已结束的督查抽查对象符合要求或登记了例外（HY 四）", short)
+    check("已结束的督查都记录了交换意见（HY 四）", InspectionTrip.objects.filter(
+        status=TripStatus.ENDED, exchange__isnull=True).count())
+
+    gaps = 0
+    counters = dict(((p, y), n) for p, y, n in LetterCounter.objects.values_list("prefix", "year", "last_serial"))
+    for r in (RectificationLetter.objects.filter(status=LetterStatus.ISSUED).values("prefix", "year").order_by()
+              .annotate(n=Count("pk"), distinct=Count("serial", distinct=True), first=Count("pk", filter=Q(serial=1)),
+                        last=Max("serial"))):
+        gaps += not (r["n"] == r["distinct"] == r["last"] == counters.get((r["prefix"], r["year"])) and r["first"] == 1)
+    check("整改函按发文字和年份连续编号，文号计数与之一致", gaps)
+    items = ProblemItem.objects.all()
+    check("整改期限不早于发函日期", items.filter(letter__status=LetterStatus.ISSUED, deadline__lt=F("letter__issued_on")).count()
+          + items.filter(letter__status=LetterStatus.ISSUED, deadline__isnull=True).count())
+    check("已销号的问题都有销号日期，未销号的没有", items.filter(
+        Q(status=ItemStatus.CLOSED, closed_on__isnull=True) | Q(closed_on__isnull=False) & ~Q(status=ItemStatus.CLOSED)).count())
+    last = ItemTransition.objects.filter(item=OuterRef("pk")).order_by("-at", "-pk").values("to_status")[:1]
+    check("问题的状态与其整改过程的最后一步一致", items.annotate(last=Coalesce(Subquery(last), Value(ItemStatus.PENDING)))
+          .exclude(status=F("last")).count())
+    steps = ItemTransition.objects.annotate(previous=Window(Lag("to_status"), partition_by=[F("item_id")],
+                                                            order_by=[F("at").asc(), F("pk").asc()]))
+    check("整改过程每一步都从上一步的状态出发（待整改 → 整改中 → 已整改待核查 → 已销号）",
+          steps.exclude(from_status=Coalesce("previous", Value(ItemStatus.PENDING))).count())
+    total = items.count()
+    overdue = ProblemItem.objects.overdue(as_of).count()
+    results.append((f"截至 {as_of:%Y-%m-%d} 逾期的问题", True, f"{overdue:,} 项，占 {100 * overdue / total:.1f}%" if total else "无"))
+    return results

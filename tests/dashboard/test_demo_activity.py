@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 
-from dashboard.demo_activity import MARK, USER_PREFIX
+from dashboard.demo_activity import MARK, USER_PREFIX, activity_check
 from inspections.choices import MAX_TRIP_DAYS, TripStatus, VisitStatus
 from inspections.models import GuidanceVisit, InspectionTrip, Problem
 from inspections.services import VisitInput, visit_save
@@ -239,3 +239,21 @@ def test_refuses_twice_resets_and_is_reproducible(activity):
     assert Household.objects.count() == households
     # The seed rosters keep their people (张振华 still leads 第六小组, with the team account).
     assert TeamMember.objects.get(team__name="第六小组", role=MemberRole.LEADER).person.user.username == "team"
+
+
+def test_the_printed_check_passes_and_catches_a_broken_rule(activity):
+    assert "规则检查" in activity and "不符" not in activity
+    assert all(passed for _, passed, _ in activity_check(AS_OF))
+    # Break three rules by hand: each is reported.
+    visit = GuidanceVisit.objects.filter(status=VisitStatus.SUBMITTED).order_by("pk").first()
+    full_day = (GuidanceVisit.objects.filter(team=visit.team).exclude(visit_date=visit.visit_date).values("visit_date")
+                .annotate(n=Count("pk")).filter(n=2).order_by("visit_date").first()["visit_date"])
+    visit.visit_date = full_day
+    visit.save(update_fields=["visit_date"])
+    letter = RectificationLetter.objects.filter(status=LetterStatus.ISSUED, serial=2).first()
+    RectificationLetter.objects.filter(pk=letter.pk).update(serial=10**5)
+    item = ProblemItem.objects.filter(status=ItemStatus.CLOSED).first()
+    ItemTransition.objects.filter(item=item, action="report").update(from_status=ItemStatus.PENDING)
+    failed = {rule for rule, passed, _ in activity_check(AS_OF) if not passed}
+    assert {"每个小组每天最多指导2个村（ZZ 三）", "整改函按发文字和年份连续编号，文号计数与之一致",
+            "整改过程每一步都从上一步的状态出发（待整改 → 整改中 → 已整改待核查 → 已销号）"} <= failed

@@ -69,7 +69,13 @@ class Command(BaseCommand):
             f"{c['transitions']:,} 条整改过程记录。"))
         counts = demo.activity_counts()
         self.stdout.write("整改问题按状态：" + "，".join(f"{k} {v:,}" for k, v in counts["items_by_status"].items())
-                          + f"；截至 {as_of:%Y-%m-%d} 逾期 {summary.counts.get('overdue', 0):,}。")
+                          + "。")
+        started = time.monotonic()
+        results = demo.activity_check(as_of)
+        self.stdout.write(f"规则检查（{time.monotonic() - started:.1f} 秒）：")
+        for rule, passed, detail in results:
+            line = f"  {'通过' if passed else '不符'}  {rule}" + (f"：{detail}" if detail else "")
+            self.stdout.write(line if passed else self.style.ERROR(line))
         port = os.environ.get("WEB_PORT", "8000")
         self.stdout.write(self.style.SUCCESS(f"演示账号（登录地址 http://127.0.0.1:{port}/login/，密码均为 {demo.DEMO_PASSWORD}）："))
         for username, user, seen in summary.accounts:
