@@ -55,6 +55,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 
 from inspections.choices import (
+    MAX_TRIP_DAYS,
     PROBLEM_CATEGORY_CHOICES,
     ChecklistResult,
     FindingCategory,
@@ -1277,6 +1278,7 @@ class Generator:
 # --- the accounts people log in with ---------------------------------------------------------------------------
 
 BENCHMARK_CITY = "南阳市"
+GROUP_ACCOUNTS = ("guide", "inspector")
 BENCHMARK_COUNTY = "新野县"
 
 
@@ -1317,7 +1319,7 @@ def benchmark_accounts(gen: Generator):
     officers = [accounts[n] for n in ("xinye", "county") if n in accounts]
     target_county = (max((u.county_id for u in officers), key=lambda pk: len(gen.by_county[pk])) if officers
                      else next(iter(gen.counties)))
-    for username, track in (("guide", "province"), ("inspector", "inspection")):
+    for username, track in zip(GROUP_ACCOUNTS, ("province", "inspection"), strict=True):
         spec = next((s for s in gen.specs if s.track == track and s.existing is None), None)
         group = next((g for g in spec.groups if target_county in g.counties), None) if spec else None
         if group is None:
@@ -1454,7 +1456,9 @@ def activity_reset(log=print):
     Campaign.objects.filter(pk__in=mine).delete()
     Person.objects.filter(pk__in=people, memberships__isnull=True, leads__isnull=True, liaison_for__isnull=True).delete()
     Person.objects.filter(user__username__startswith=USER_PREFIX).update(user=None)
-    removed["accounts"] = User.objects.filter(username__startswith=USER_PREFIX).delete()[0]
+    # The roster people's accounts and the two group leaders' accounts are this generator's own; the offices'
+    # accounts (province, city, county, nanyang, xinye) are shared with the other demo commands and stay.
+    removed["accounts"] = User.objects.filter(Q(username__startswith=USER_PREFIX) | Q(username__in=GROUP_ACCOUNTS)).delete()[0]
     star_ratings_recompute()
     log(f"已删除上次生成的数据：{removed.get('visits', 0):,} 份登记表、{removed.get('trips', 0):,} 次督查、"
         f"{removed['letters']:,} 份整改函、{removed['items']:,} 项整改问题、{removed['campaigns']} 个工作周期"
@@ -1477,31 +1481,39 @@ def activity_check(as_of):
     def check(rule, bad, detail=""):
         results.append((rule, not bad, detail or (f"{bad:,} 处不符" if bad else "")))
 
-    visits = GuidanceVisit.objects.all()
+    # The services' rules hold for every row; working days and "one place a day" are how this generator
+    # schedules (the services allow a weekend visit or two trips of a group on a day), checked on its rows.
+    visits = GuidanceVisit.objects.filter(status=VisitStatus.SUBMITTED)
     check("每个小组每天最多指导2个村（ZZ 三）", visits.values("team", "visit_date").order_by()
           .annotate(n=Count("village", distinct=True)).filter(n__gt=2).count())
-    check("工作周期内每村只指导一次，再次指导须有市扶贫办登记的例外（ZZ 六(四)）",
-          visits.filter(status=VisitStatus.SUBMITTED).values("campaign", "village").order_by()
-          .annotate(n=Count("pk", filter=Q(repeat_exception__isnull=True))).filter(n__gt=1).count())
-    dates = set(visits.values_list("visit_date", flat=True).distinct())
+    check("工作周期内每村只指导一次，再次指导须有市扶贫办登记的例外（ZZ 六(四)）", visits.values("campaign", "village")
+          .order_by().annotate(n=Count("pk", filter=Q(repeat_exception__isnull=True))).filter(n__gt=1).count())
+    visits = GuidanceVisit.objects.all()
+    check("指导时间在工作周期内，登记表由分包该县的指导小组填写", visits.filter(
+        Q(visit_date__lt=F("campaign__start_date")) | Q(visit_date__gt=F("campaign__end_date"))).count()
+        + visits.exclude(Exists(TeamCounty.objects.filter(
+            team=OuterRef("team"), county=OuterRef("county"), campaign=OuterRef("campaign")))).count())
+    dates = set(visits.filter(population_note=MARK).values_list("visit_date", flat=True).distinct())
     workdays = set(working_days(min(dates), max(dates))) if dates else set()
-    check("指导时间都是法定工作日，且在工作周期内", len(dates - workdays) + visits.filter(
-        Q(visit_date__lt=F("campaign__start_date")) | Q(visit_date__gt=F("campaign__end_date"))).count())
-    check("登记表由分包该县的指导小组填写", visits.exclude(Exists(TeamCounty.objects.filter(
-        team=OuterRef("team"), county=OuterRef("county"), campaign=OuterRef("campaign")))).count())
+    check("生成的登记表都在法定工作日", len(dates - workdays))
     check("个性问题都写明了现场整改情况（ZZ 五(三)）", Problem.objects.filter(kind=ProblemKind.INDIVIDUAL, fix="").count())
 
-    trips = list(InspectionTrip.objects.values("pk", "team_id", "start_date", "end_date", "status",
-                                               "sample_exception_reason"))
-    days, bad_days = defaultdict(int), 0
+    trips = list(InspectionTrip.objects.values("pk", "team_id", "county_id", "start_date", "end_date", "status",
+                                               "sample_exception_reason", "note"))
+    per_county, per_team, bad_span, bad_days = defaultdict(int), defaultdict(int), 0, 0
     trip_dates = [t["start_date"] for t in trips] + [t["end_date"] for t in trips]
     trip_workdays = set(working_days(min(trip_dates), max(trip_dates))) if trips else set()
     for t in trips:
         span = (t["end_date"] - t["start_date"]).days + 1
-        bad_days += not (1 <= span <= 2) or t["start_date"] not in trip_workdays or t["end_date"] not in trip_workdays
+        bad_span += not 1 <= span <= MAX_TRIP_DAYS
+        mine = t["note"].endswith(MARK)
+        bad_days += mine and (t["start_date"] not in trip_workdays or t["end_date"] not in trip_workdays)
         for n in range(max(span, 0)):
-            days[(t["team_id"], t["start_date"] + datetime.timedelta(days=n))] += 1
-    check("每次督查1–2个工作日，同一小组同一天只在一个县（HY 四）", bad_days + sum(n > 1 for n in days.values()))
+            day = t["start_date"] + datetime.timedelta(days=n)
+            per_county[(t["team_id"], t["county_id"], day)] += 1
+            per_team[(t["team_id"], day)] += mine
+    check("每次督查1–2天，同一小组到同一县的督查日期不重叠（HY 四）", bad_span + sum(n > 1 for n in per_county.values()))
+    check("生成的督查都在法定工作日，同一小组同一天只在一个县", bad_days + sum(n > 1 for n in per_team.values()))
     ended = {t["pk"]: t for t in trips if t["status"] == TripStatus.ENDED}
     rows = defaultdict(list)
     for r in TripSample.objects.filter(trip__status=TripStatus.ENDED).values(

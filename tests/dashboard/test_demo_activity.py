@@ -236,6 +236,8 @@ def test_refuses_twice_resets_and_is_reproducible(activity):
     assert set(Campaign.objects.values_list("name", flat=True)) == {
         "郑州市2018年脱贫攻坚业务指导", "河源市2018年脱贫攻坚督促检查", "河南省2020年脱贫攻坚挂牌督战"}
     assert not User.objects.filter(username__startswith=USER_PREFIX).exists()
+    assert not User.objects.filter(username__in=("guide", "inspector")).exists()
+    assert User.objects.filter(username__in=("province", "city", "county")).count() == 3  # shared with other demos
     assert Household.objects.count() == households
     # The seed rosters keep their people (张振华 still leads 第六小组, with the team account).
     assert TeamMember.objects.get(team__name="第六小组", role=MemberRole.LEADER).person.user.username == "team"
