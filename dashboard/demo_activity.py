@@ -345,7 +345,6 @@ class Generator:
         self.year, self.as_of, self.visits_target, self.items_target = year, as_of, visits, items
         self.seed, self.log = seed, log
         self.summary = Summary()
-        self.started = time.monotonic()
         self.letter_rows = []  # (pk, prefix, year, issued_at) of issued letters, numbered at the end
         self.temp_serial = 10**6  # letters take a serial above any real one until they are numbered
         self.counts = defaultdict(int)
@@ -381,12 +380,14 @@ class Generator:
             self.counties[c.pk] = c
         self.villages = {}  # pk → [county, township, name, is_poor, stars, categories, figures]
         self.by_county = defaultdict(list)
-        for pk, county, township, name, poor, stars, cats in (
+        self.rural = {}  # 户籍农业人口, prefilled on the form
+        for pk, county, township, name, poor, rural, stars, cats in (
                 Village.objects.filter(county__in=list(self.counties)).order_by("pk")
-                .values_list("pk", "county_id", "township_id", "name", "is_poor_village", "star_rating__stars",
-                             "star_rating__categories").iterator(chunk_size=10000)):
+                .values_list("pk", "county_id", "township_id", "name", "is_poor_village", "rural_population",
+                             "star_rating__stars", "star_rating__categories").iterator(chunk_size=10000)):
             self.villages[pk] = [county, township, name, poor, stars or 0, cats or [], None]
             self.by_county[county].append(pk)
+            self.rural[pk] = rural
         # 贫困人口基本情况 as the form prefills it (inspections.selectors.visit_prefill), one grouped query.
         poor = Q(status__in=POOR_STATUSES)
         for row in (Household.objects.values("village_id").order_by().annotate(
@@ -396,8 +397,6 @@ class Generator:
             v = self.villages.get(row["village_id"])
             if v is not None:
                 v[6] = (row["poor_households"], row["poor_population"] or 0, row["exited"], row["marginal"])
-        self.rural = dict(Village.objects.filter(county__in=list(self.counties)).values_list("pk", "rural_population")
-                          .iterator(chunk_size=10000))
         self.log(f"  已读取 {len(self.counties)} 个有村的县（市、区）、{len(self.villages):,} 个村"
                  f"（{time.monotonic() - t:.1f} 秒）")
 
@@ -1259,8 +1258,8 @@ class Generator:
 
     def run(self, accounts_wanted):
         self.load()
-        with given_timestamps(GuidanceVisit, RepeatVisitException, InspectionTrip, Finding, OpinionExchange,
-                              RectificationLetter, ProblemItem, ArchiveHandover):
+        # The rows written through the ORM keep the moments given them (TableWriter's rows always do).
+        with given_timestamps(RepeatVisitException, InspectionTrip, OpinionExchange, RectificationLetter, ArchiveHandover):
             self.office_accounts()
             self.campaigns()
             accounts = accounts_wanted(self)
