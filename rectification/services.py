@@ -560,7 +560,7 @@ def extension_decide(*, acting_user, extension, approve: bool, note: str = "") -
 def notice_issue(*, acting_user, county, kind, points, reason: str, issued_on=None, unit: str = "",
                  document_number: str = "") -> Notice:
     """HY 六: 通报表扬……适当加分；通报批评……扣分. Issued by the city office to a county or a unit in it."""
-    _require(acting_user, "rectification.issue_notice", county, "只有市扶贫办可以通报表扬或批评。")
+    _require(acting_user, "rectification.issue_notice", Notice(county=county), "只有市扶贫办可以通报表扬或批评。")
     errors = {}
     if kind not in NoticeKind.values:
         errors["kind"] = ["请选择通报表扬或通报批评。"]
