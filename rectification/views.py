@@ -330,7 +330,9 @@ def _year(request, user):
     except ValueError:
         year = None
     if year is None or not (2000 <= year <= 2100):
-        year = years[0] if years else timezone.localdate().year
+        # This year when it has items, else the latest year that has.
+        this_year = timezone.localdate().year
+        year = this_year if this_year in years or not years else years[0]
     return year, years
 
 
