@@ -547,7 +547,7 @@ def extension_decide(*, acting_user, extension, approve: bool, note: str = "") -
     if approve:
         before, item.deadline = item.deadline, extension.requested_deadline
         item.save(update_fields=["deadline"])
-        _log(acting_user, item, "extend", f"批准延期：整改期限由{before:%Y年%m月%d日}延至{item.deadline:%Y年%m月%d日}"
+        _log(acting_user, item, "extend", f"整改期限由{before:%Y年%m月%d日}延至{item.deadline:%Y年%m月%d日}"
                                           + (f"（{note}）" if note else ""))
     else:
         _log(acting_user, item, "refuse_extension", f"不批准延期至{extension.requested_deadline:%Y年%m月%d日}：{note}")
