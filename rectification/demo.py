@@ -139,7 +139,7 @@ def _trip_letter(clock, rng, trip, leader, office_user, today):
     letter.save(update_fields=["body"])
     clock.at(_at(issued_on, 9, 30))
     deadline = issued_on + datetime.timedelta(days=rng.choice((30, 30, 45, 60)))
-    services.letter_issue(acting_user=leader, letter=letter, issued_on=issued_on, deadline=deadline)
+    letter = services.letter_issue(acting_user=leader, letter=letter, issued_on=issued_on, deadline=deadline)
     checker = leader
     officer = _county_officer(trip.county)
     for item in letter.items.order_by("order"):
@@ -172,7 +172,7 @@ def _common_letter(clock, rng, county_id, city_user, today):
     letter.body = _body(letter) + DEMO_MARK
     letter.save(update_fields=["body"])
     clock.at(_at(issued_on, 10))
-    services.letter_issue(acting_user=city_user, letter=letter, issued_on=issued_on,
+    letter = services.letter_issue(acting_user=city_user, letter=letter, issued_on=issued_on,
                           deadline=issued_on + datetime.timedelta(days=rng.choice((30, 45))))
     officer = _county_officer(problems[0].county)
     for item in letter.items.order_by("order"):
