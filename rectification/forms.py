@@ -7,10 +7,6 @@ from .choices import NoticeKind
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class EvidenceInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class ExtensionRequestForm(forms.Form):
     requested_deadline = forms.DateField(label="申请延至", widget=DATE)
     reason = forms.CharField(label="延期原因", widget=forms.Textarea(attrs={"rows": 2}),
