@@ -73,6 +73,27 @@ def letter_due_date(trip) -> datetime.date:
     return trip.end_date + datetime.timedelta(days=days)
 
 
+def letter_due_dates(trips) -> dict:
+    """Each trip's letter due date, counted on one list of working days (one query for any number of trips)."""
+    trips = list(trips)
+    if not trips:
+        return {}
+    days = getattr(settings, "RECTIFICATION_LETTER_DAYS", 3)
+    if not getattr(settings, "RECTIFICATION_LETTER_WORKING_DAYS", True):
+        return {t.pk: t.end_date + datetime.timedelta(days=days) for t in trips}
+    import bisect
+
+    from reminders.calendar import working_days
+
+    first, last = min(t.end_date for t in trips), max(t.end_date for t in trips)
+    workdays = working_days(first + datetime.timedelta(days=1), last + datetime.timedelta(days=days * 3 + 21))
+    out = {}
+    for t in trips:
+        later = workdays[bisect.bisect_right(workdays, t.end_date):]
+        out[t.pk] = later[days - 1] if len(later) >= days else letter_due_date(t)
+    return out
+
+
 def trip_letter_late(trip, today) -> bool:
     """The trip has no issued letter by its due date (or its first letter went out after it)."""
     due = letter_due_date(trip)

@@ -124,10 +124,14 @@ def letter_list(request):
     filterset = LetterFilterSet(request.GET, queryset=queryset, user=request.user)
     context = list_context(request, filterset)
     today = timezone.localdate()
-    context["awaiting"] = [
-        {"trip": t, "due": services.letter_due_date(t), "late": services.letter_due_date(t) < today,
-         "may_draft": rules.has_perm("rectification.draft_letter", request.user, t)}
-        for t in selectors.trips_awaiting_letter(request.user)]
+    trips = list(selectors.trips_awaiting_letter(request.user))
+    due = services.letter_due_dates(trips)
+    may_draft = {}  # the matrix asked once per group, not once per trip
+    for t in trips:
+        if t.team_id not in may_draft:
+            may_draft[t.team_id] = rules.has_perm("rectification.draft_letter", request.user, t)
+    context["awaiting"] = [{"trip": t, "due": due[t.pk], "late": due[t.pk] < today, "may_draft": may_draft[t.team_id]}
+                           for t in trips]
     return render(request, "rectification/letter_list.html", context)
 
 

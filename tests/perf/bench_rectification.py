@@ -85,6 +85,9 @@ def main():
     parser.add_argument("--add-items", type=int, default=0)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--year", type=int, default=None, help="整改率 and assessment year (default: the page's own)")
+    parser.add_argument("--county-user", help="the county officer to measure (default: the busiest county's)")
+    parser.add_argument("--city-user", help="the city office to measure (default: that county's city office)")
+    parser.add_argument("--province-user", help="the provincial office to measure (default: a city-office account with no city)")
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
@@ -102,19 +105,26 @@ def main():
 
 def run(args):
     total = ProblemItem.objects.count()
-    busiest = (ProblemItem.objects.values("county_id").annotate(n=Count("pk")).order_by("-n").first())
-    if busiest is None:
-        print("no problem items in this database")
-        return
-    county = County.objects.select_related("city").get(pk=busiest["county_id"])
-    print(f"{connection.vendor}: {total:,} problem items; county {county.city.name}{county.name} has {busiest['n']:,}, "
+    named = {k: User.objects.get(username=getattr(args, f"{k}_user")) for k in ("county", "city", "province")
+             if getattr(args, f"{k}_user")}
+    if "county" in named:
+        county_id = named["county"].county_id
+    else:
+        busiest = ProblemItem.objects.values("county_id").annotate(n=Count("pk")).order_by("-n").first()
+        if busiest is None:
+            print("no problem items in this database")
+            return
+        county_id = busiest["county_id"]
+    county = County.objects.select_related("city").get(pk=county_id)
+    print(f"{connection.vendor}: {total:,} problem items; county {county.city.name}{county.name} has "
+          f"{ProblemItem.objects.filter(county=county).count():,}, "
           f"its city {ProblemItem.objects.filter(county__city=county.city).count():,}")
     users = {
-        "county": User.objects.filter(role=Role.COUNTY, county=county, is_active=True).first()
+        "county": named.get("county") or User.objects.filter(role=Role.COUNTY, county=county, is_active=True).first()
         or account("bench_county", role=Role.COUNTY, county=county),
-        "city": User.objects.filter(role=Role.CITY, city=county.city, is_active=True).first()
+        "city": named.get("city") or User.objects.filter(role=Role.CITY, city=county.city, is_active=True).first()
         or account("bench_city", role=Role.CITY, city=county.city),
-        "province": User.objects.filter(role=Role.CITY, city__isnull=True, is_active=True).first()
+        "province": named.get("province") or User.objects.filter(role=Role.CITY, city__isnull=True, is_active=True).first()
         or account("bench_province", role=Role.CITY, city=None),
     }
     year = f"?year={args.year}" if args.year else ""

@@ -101,3 +101,21 @@ def test_the_inbox_and_the_item_list_do_not_grow_with_the_items(client, group_1,
         for url, n in zip(urls, few, strict=True):
             with django_assert_max_num_queries(n):
                 assert client.get(url).status_code == 200
+
+
+def test_trips_awaiting_their_letter_are_dated_in_one_query(client, group_1, county_a, leader_1, city_user,
+                                                            django_assert_max_num_queries):
+    """The letter list's waiting trips: due dates from one list of working days, the matrix asked once per group."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_trip(group_1, county_a, D(2018, 7, 3), user=leader_1)
+    client.force_login(city_user)
+    url = reverse("rectification:letter_list")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    for day in (10, 17, 24, 31):
+        make_trip(group_1, county_a, D(2018, 7, day), user=leader_1)
+    with django_assert_max_num_queries(len(ctx.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.split('id="awaiting"')[1].count("逾期未发函") == 5
