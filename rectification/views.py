@@ -340,6 +340,10 @@ def _year(request, user):
     return year, years
 
 
+def _sees_many_cities(user):
+    return user.is_superuser or user.role == "admin" or (user.role == "city" and user.city_id is None)
+
+
 @login_required
 def rates(request):
     by = request.GET.get("by", "county")
@@ -348,6 +352,13 @@ def rates(request):
     span = None if by == "year" else (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     rows = selectors.rectification_rates(selectors.items_visible_to(request.user), by=by,
                                          start=span[0] if span else None, end=span[1] if span else None)
+    if by == "county" and _sees_many_cities(request.user):
+        # Names repeat across cities (several 新华区): the province's table says which city.
+        from villages.models import County
+
+        cities = dict(County.objects.filter(pk__in=[r["key"] for r in rows]).values_list("pk", "city__name"))
+        for r in rows:
+            r["label"] = f"{cities.get(r['key'], '')}{r['label']}"
     return render(request, "rectification/rates.html", {
         "rows": rows, "by": by, "periods": PERIODS, "year": year, "years": years,
         "formula": selectors.RATE_FORMULA, "today": timezone.localdate()})
@@ -393,9 +404,10 @@ def assessment(request):
     year, years = _year(request, request.user)
     table = selectors.assessment(request.user, year)
     if request.GET.get("format") == "xlsx":
-        rows = ([r["county"].name, r["letters"], r["items"], r["closed"], r["overdue"],
+        rows = ([f"{r['county'].city.name}{r['county'].name}", r["letters"], r["items"], r["closed"], r["overdue"],
                  None if r["rate"] is None else round(r["rate"], 1), r["praise"], r["criticism"], float(r["adjust"]),
                  float(r["rate_points"]), float(r["score"])] for r in table["rows"])
         return xlsx_response(filename=f"{year}年度整改考核表.xlsx", sheet_title=f"{year}年度整改考核",
                              headers=ASSESSMENT_HEADERS, rows=rows, column_widths=[16, 10, 10, 10, 10, 10, 8, 8, 10, 10, 12])
-    return render(request, "rectification/assessment.html", {**table, "years": years})
+    return render(request, "rectification/assessment.html",
+                  {**table, "years": years, "show_city": _sees_many_cities(request.user)})

@@ -76,7 +76,7 @@ def test_the_table_page_the_formula_and_its_export(client, known, city_user, off
         response = client.get(reverse("rectification:assessment"), {"year": 2018, "format": "xlsx"})
     header, *rows = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True)
     assert header[0] == "县（市、区）" and header[-1] == "整改考核得分"
-    assert {r[0]: r[-1] for r in rows} == {"登封市": 9.5, "巩义市": -1.5}
+    assert {r[0]: r[-1] for r in rows} == {"郑州市登封市": 9.5, "郑州市巩义市": -1.5}
     client.force_login(officer_a)  # a county sees its own row only
     with time_machine.travel(NOW):
         page = client.get(reverse("rectification:assessment"), {"year": 2018}).content.decode()
@@ -114,7 +114,11 @@ def test_the_rate_page_shows_the_formula_per_county_group_and_period(client, kno
         assert "2018年第三季度" in table and "2018年第四季度" in table
         client.force_login(officer_a)
         table = client.get(reverse("rectification:rates")).content.decode().split('id="rates"')[1]
-    assert "登封市" in table and "巩义市" not in table
+        assert "登封市" in table and "巩义市" not in table
+        # The provincial office sees counties of every city: each named with its city.
+        client.force_login(UserFactory(username="province", role="city", city=None, county=None))
+        table = client.get(reverse("rectification:rates")).content.decode().split('id="rates"')[1]
+    assert "郑州市登封市" in table and "郑州市巩义市" in table
 
 
 # --- notices ------------------------------------------------------------------------------------------
