@@ -4,6 +4,7 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +17,7 @@ from . import selectors, services
 from .choices import ExtensionStatus, ItemStatus
 from .filtersets import ItemFilterSet, LetterFilterSet, NoticeFilterSet
 from .forms import ExtensionDecisionForm, ExtensionRequestForm, LetterEditForm, LookBackForm, NoticeForm
+from .models import ExtensionRequest
 
 
 def _errors(request, e):
@@ -25,7 +27,8 @@ def _errors(request, e):
 
 @login_required
 def item_list(request):
-    queryset = selectors.items_visible_to(request.user).select_related("county", "letter", "team", "village")
+    queryset = selectors.items_visible_to(request.user).select_related("county", "letter", "team", "village").annotate(
+        extension_waiting=Exists(ExtensionRequest.objects.filter(item=OuterRef("pk"), status=ExtensionStatus.PENDING)))
     filterset = ItemFilterSet(request.GET, queryset=queryset, user=request.user)
     context = list_context(request, filterset)
     context["today"] = timezone.localdate()

@@ -112,6 +112,7 @@ def test_through_the_pages_all_requests_shown(client, item_1, officer_a, officer
     assert "必须晚于当前整改期限" in page and not ExtensionRequest.objects.exists()
     page = client.post(url, {"requested_deadline": "2018-09-30", "reason": "雨季施工受阻"}, follow=True).content.decode()
     assert "已申请延期至2018年09月30日，等待审批。" in page and 'id="decide-form"' not in page
+    assert client.get(reverse("rectification:item_list")).content.decode().count("延期待审批</span>") == 1
     ext = ExtensionRequest.objects.get()
     client.force_login(officer_b)
     assert client.post(url, {"requested_deadline": "2018-10-30", "reason": "x"}).status_code == 404
