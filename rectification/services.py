@@ -6,6 +6,7 @@ each move locks the item's row first, so of two people acting on one item at onc
 move that is still legal after the other's succeeds.
 """
 
+import bisect
 import datetime
 import uuid
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from inspections.choices import ProblemKind, TripStatus
-from reminders.calendar import add_working_days
+from reminders.calendar import add_working_days, working_days
 from villages.uploads import IMAGE_TYPES, check_evidence, image_thumbnail
 
 from .choices import ExtensionStatus, ItemStatus, LetterStatus, NoticeKind, Severity, SourceKind
@@ -81,10 +82,6 @@ def letter_due_dates(trips) -> dict:
     days = getattr(settings, "RECTIFICATION_LETTER_DAYS", 3)
     if not getattr(settings, "RECTIFICATION_LETTER_WORKING_DAYS", True):
         return {t.pk: t.end_date + datetime.timedelta(days=days) for t in trips}
-    import bisect
-
-    from reminders.calendar import working_days
-
     first, last = min(t.end_date for t in trips), max(t.end_date for t in trips)
     workdays = working_days(first + datetime.timedelta(days=1), last + datetime.timedelta(days=days * 3 + 21))
     out = {}
