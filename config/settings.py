@@ -174,6 +174,15 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # HY 四: a rectification letter goes out within 3 days of a trip's end — official working days by default.
 RECTIFICATION_LETTER_DAYS = env.int("RECTIFICATION_LETTER_DAYS", default=3)
 RECTIFICATION_LETTER_WORKING_DAYS = env.bool("RECTIFICATION_LETTER_WORKING_DAYS", default=True)
+# Evidence of rectification (整改佐证): per file, per problem item (MB), and files per upload.
+RECTIFICATION_EVIDENCE_MAX_MB = env.int("RECTIFICATION_EVIDENCE_MAX_MB", default=10)
+RECTIFICATION_EVIDENCE_ITEM_MAX_MB = env.int("RECTIFICATION_EVIDENCE_ITEM_MAX_MB", default=50)
+RECTIFICATION_EVIDENCE_MAX_FILES = env.int("RECTIFICATION_EVIDENCE_MAX_FILES", default=10)
+# An extension request waiting longer than this many working days reminds its deciders.
+RECTIFICATION_EXTENSION_DECIDE_DAYS = env.int("RECTIFICATION_EXTENSION_DECIDE_DAYS", default=2)
+# HY 六 notices: the most one notice may add or take; the yearly table's points for a 100% 整改率.
+RECTIFICATION_NOTICE_MAX_POINTS = env.int("RECTIFICATION_NOTICE_MAX_POINTS", default=5)
+RECTIFICATION_RATE_POINTS = env.int("RECTIFICATION_RATE_POINTS", default=10)
 
 # HN 三: listed places reach the exit standard by the listing's target date (2020-09-30), which is each
 # ledger item's deadline — but never less than this many days after the problem was found.

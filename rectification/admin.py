@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import ItemTransition, LetterCounter, ProblemItem, RectificationLetter
+from .models import (
+    EvidenceFile,
+    ExtensionRequest,
+    ItemTransition,
+    LetterCounter,
+    LookBack,
+    Notice,
+    ProblemItem,
+    RectificationLetter,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -36,3 +45,25 @@ class TransitionAdmin(ReadOnlyAdmin):
 @admin.register(LetterCounter)
 class CounterAdmin(ReadOnlyAdmin):
     list_display = ["prefix", "year", "last_serial"]
+
+
+@admin.register(EvidenceFile)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ["name", "item", "content_type", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionAdmin(ReadOnlyAdmin):
+    list_display = ["item", "current_deadline", "requested_deadline", "status", "requested_by", "decided_by"]
+    list_filter = ["status"]
+
+
+@admin.register(LookBack)
+class LookBackAdmin(ReadOnlyAdmin):
+    list_display = ["item", "visited_on", "people", "recorded_by"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "county", "score_change", "issued_on", "issued_by"]
+    list_filter = ["kind"]

@@ -27,3 +27,18 @@ class SourceKind(models.TextChoices):
     COMMON_PROBLEM = "common_problem", "指导共性问题"
     SUPERVISION = "supervision", "挂牌督战台账"
     OTHER = "other", "其他"
+
+
+class ExtensionStatus(models.TextChoices):
+    """HY 六: 确需延长时间的，应及时报告原因和明确延长时限 — and the issuer decides."""
+
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未批准"
+
+
+class NoticeKind(models.TextChoices):
+    """HY 六: 通报表扬 (加分) or 通报批评 (扣分) in the year-end assessment."""
+
+    PRAISE = "praise", "通报表扬"
+    CRITICISM = "criticism", "通报批评"

@@ -14,6 +14,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import Count, Min
 from django.urls import reverse
+from django.utils import timezone
 
 from inspections.choices import TripStatus
 from inspections.models import InspectionTrip
@@ -22,8 +23,8 @@ from reminders.recipients import city_office, county_officers, team_leaders
 from reminders.registry import Due, TodoRow, register_finder, register_todo
 from rosters.choices import Role
 
-from .choices import ItemStatus, LetterStatus
-from .models import ProblemItem
+from .choices import ExtensionStatus, ItemStatus, LetterStatus
+from .models import ExtensionRequest, ProblemItem
 
 SOON_DAYS = 3  # SPEC §10: items due in 3 days
 
@@ -101,6 +102,44 @@ def letters_missing(day):
         )
 
 
+def _decide_by(asked_on, workdays, days):
+    """The last day to decide a request asked on ``asked_on``: the n-th working day after it."""
+    later = workdays[bisect.bisect_right(workdays, asked_on):]
+    return later[days - 1] if len(later) >= days else None
+
+
+def extensions_waiting(day):
+    """Daily: extension requests undecided for more than 2 working days (HY 六) — their deciders are told.
+
+    The issuing group's leader decides (the city office when it issued the item). Set-based: one
+    query for the requests, one working-day list for all their deadlines.
+    """
+    days = getattr(settings, "RECTIFICATION_EXTENSION_DECIDE_DAYS", 2)
+    rows = list(ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING, requested_at__date__lt=day)
+                .values("pk", "requested_at", "requested_deadline", "item_id", "item__team_id", "item__county_id",
+                        "item__county__name", "item__description").order_by("requested_at"))
+    if not rows:
+        return
+    for r in rows:
+        r["asked_on"] = timezone.localtime(r["requested_at"]).date()
+    workdays = working_days(min(r["asked_on"] for r in rows), day)
+    leaders = team_leaders({r["item__team_id"] for r in rows if r["item__team_id"]})
+    offices = city_office({r["item__county_id"] for r in rows if not r["item__team_id"]})
+    for r in rows:
+        due = _decide_by(r["asked_on"], workdays, days)
+        if due is None or day <= due:
+            continue
+        team = r["item__team_id"]
+        deciders = leaders.get(team, set()) if team else offices.get(r["item__county_id"], set())
+        yield Due(
+            target=f"extension:{r['pk']}", recipients=frozenset(deciders),
+            title=f"{r['item__county__name']}{r['asked_on'].month}月{r['asked_on'].day}日申请延期"
+                  f"（延至{r['requested_deadline'].month}月{r['requested_deadline'].day}日），超过{days}个工作日未审批",
+            body=f"问题：{r['item__description'][:60]}。请发函小组组长或市扶贫办及时批准或不批准（河源市工作方案 六）。",
+            link=reverse("rectification:item_detail", args=[r["item_id"]]) + "#extensions",
+        )
+
+
 def todo_rows(user, today):
     """我的待办: a county officer's items to report on (due this week or overdue, or sent back);
     a group member's items awaiting verification."""
@@ -115,7 +154,8 @@ def todo_rows(user, today):
                 title=f"{row['n']}项整改问题（{ItemStatus(row['status']).label}）{'已逾期' if late else '本周到期'}，请整改并报告",
                 link=reverse("rectification:item_list") + ("?overdue=yes" if late else f"?status={row['status']}"),
             )
-    elif user.role == Role.TEAM:
+    yield from _extension_todo(user, today)
+    if user.role == Role.TEAM:
         waiting = items.filter(status=ItemStatus.REPORTED, team__memberships__person__user=user).aggregate(
             n=Count("pk", distinct=True), first=Min("deadline"))
         if waiting["n"]:
@@ -123,8 +163,27 @@ def todo_rows(user, today):
                           link=reverse("rectification:item_list") + f"?status={ItemStatus.REPORTED}")
 
 
+def _extension_todo(user, today):
+    """我的待办 of the deciders: extension requests waiting for them (the group's leader, the city office)."""
+    pending = ExtensionRequest.objects.visible_to(user).filter(status=ExtensionStatus.PENDING).exclude(requested_by=user)
+    if user.role == Role.TEAM:
+        pending = pending.filter(item__team__memberships__person__user=user,
+                                 item__team__memberships__role="leader")
+    elif not (user.is_superuser or user.role in (Role.CITY, Role.ADMIN)):
+        return
+    waiting = pending.aggregate(n=Count("pk", distinct=True), first=Min("requested_at"))
+    if waiting["n"]:
+        first = timezone.localtime(waiting["first"]).date()
+        days = getattr(settings, "RECTIFICATION_EXTENSION_DECIDE_DAYS", 2)
+        due = _decide_by(first, working_days(first, first + datetime.timedelta(days=days * 3 + 21)), days)
+        yield TodoRow(kind="extension_waiting", due=due, title=f"{waiting['n']}份延期申请待审批",
+                      detail=f"最早一份于{first.month}月{first.day}日提出；超过{days}个工作日未审批会提醒。",
+                      link=reverse("rectification:inbox") + "#section-extensions")
+
+
 def register():
     register_finder("item_due_soon", items_due_soon)
     register_finder("item_overdue", items_overdue)
     register_finder("letter_missing", letters_missing)
+    register_finder("extension_waiting", extensions_waiting)
     register_todo(todo_rows)

@@ -6,21 +6,36 @@ each move locks the item's row first, so of two people acting on one item at onc
 move that is still legal after the other's succeeds.
 """
 
+import bisect
 import datetime
+import uuid
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 import rules
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from inspections.choices import ProblemKind, TripStatus
-from reminders.calendar import add_working_days
+from reminders.calendar import add_working_days, working_days
+from villages.uploads import IMAGE_TYPES, check_evidence, image_thumbnail
 
-from .choices import ItemStatus, LetterStatus, Severity, SourceKind
-from .models import ItemTransition, LetterCounter, ProblemItem, RectificationLetter
+from .choices import ExtensionStatus, ItemStatus, LetterStatus, NoticeKind, Severity, SourceKind
+from .models import (
+    EvidenceFile,
+    ExtensionRequest,
+    ItemTransition,
+    LetterCounter,
+    LookBack,
+    Notice,
+    ProblemItem,
+    RectificationLetter,
+)
 
 
 def _refuse(message, field=None):
@@ -59,6 +74,23 @@ def letter_due_date(trip) -> datetime.date:
     return trip.end_date + datetime.timedelta(days=days)
 
 
+def letter_due_dates(trips) -> dict:
+    """Each trip's letter due date, counted on one list of working days (one query for any number of trips)."""
+    trips = list(trips)
+    if not trips:
+        return {}
+    days = getattr(settings, "RECTIFICATION_LETTER_DAYS", 3)
+    if not getattr(settings, "RECTIFICATION_LETTER_WORKING_DAYS", True):
+        return {t.pk: t.end_date + datetime.timedelta(days=days) for t in trips}
+    first, last = min(t.end_date for t in trips), max(t.end_date for t in trips)
+    workdays = working_days(first + datetime.timedelta(days=1), last + datetime.timedelta(days=days * 3 + 21))
+    out = {}
+    for t in trips:
+        later = workdays[bisect.bisect_right(workdays, t.end_date):]
+        out[t.pk] = later[days - 1] if len(later) >= days else letter_due_date(t)
+    return out
+
+
 def trip_letter_late(trip, today) -> bool:
     """The trip has no issued letter by its due date (or its first letter went out after it)."""
     due = letter_due_date(trip)
@@ -70,13 +102,16 @@ def trip_letter_late(trip, today) -> bool:
 
 
 def letter_is_late(letter) -> bool:
+    if letter.due_on is not None:
+        return bool(letter.issued_on and letter.issued_on > letter.due_on)
     return bool(letter.trip_id and letter.issued_on and letter.issued_on > letter_due_date(letter.trip))
 
 
 def _new_letter(*, acting_user, campaign, team, county, trip=None):
     return RectificationLetter.objects.create(
         campaign=campaign, team=team, county=county, trip=trip, prefix=letter_prefix(campaign),
-        addressee=default_addressee(county), cc=default_cc(county), created_by=acting_user)
+        addressee=default_addressee(county), cc=default_cc(county), created_by=acting_user,
+        due_on=letter_due_date(trip) if trip is not None else None)
 
 
 def _add_item(letter, order, source, *, source_kind, description, category, severity, village=None, household=None):
@@ -181,6 +216,25 @@ def letter_issue(*, acting_user, letter, issued_on=None, deadline=None, deadline
     letter.status, letter.issued_on = LetterStatus.ISSUED, issued_on
     letter.issued_at, letter.issued_by = timezone.now(), acting_user
     letter.save(update_fields=["year", "serial", "status", "issued_on", "issued_at", "issued_by"])
+    # HY 六: 发现重大问题要及时……报告市脱贫攻坚督查工作领导小组 — the letter's 重大 items go up as it is issued.
+    letter.items.filter(severity=Severity.MAJOR, escalated_at__isnull=True).update(
+        escalated_at=letter.issued_at, escalated_by=acting_user,
+        escalation_note=f"整改函{letter.number}所列重大问题（{letter.issuer_name}督查发现）。")
+    return letter
+
+
+@transaction.atomic
+def letter_edit(*, acting_user, letter, addressee, cc, body) -> RectificationLetter:
+    """Amend a draft's 主送, 抄送 and 正文 before it is issued; an issued letter is a sent document."""
+    _require(acting_user, "rectification.draft_letter", letter, "只有发函小组成员或市扶贫办可以修改整改函草稿。")
+    letter = RectificationLetter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status != LetterStatus.DRAFT:
+        _refuse("整改函已发出，不能再修改。")
+    addressee, cc, body = (addressee or "").strip(), (cc or "").strip(), (body or "").strip()
+    if not addressee:
+        _refuse("请填写主送单位。", "addressee")
+    letter.addressee, letter.cc, letter.body = addressee[:200], cc[:200], body
+    letter.save(update_fields=["addressee", "cc", "body"])
     return letter
 
 
@@ -253,6 +307,9 @@ class Transition:
 
 TRANSITIONS = {
     "start": Transition("开始整改", (ItemStatus.PENDING,), ItemStatus.IN_PROGRESS, "rectification.report_item"),
+    # A progress note (with evidence) while the work goes on; the item stays 整改中.
+    "progress": Transition("报告整改进展", (ItemStatus.IN_PROGRESS,), ItemStatus.IN_PROGRESS, "rectification.report_item",
+                           "请填写整改进展。"),
     # HY 六: 整改情况及时向督查组报告.
     "report": Transition("报告整改情况", (ItemStatus.IN_PROGRESS,), ItemStatus.REPORTED, "rectification.report_item",
                          "请填写整改情况。"),
@@ -314,6 +371,65 @@ def _not_verified(item):
         _refuse("该问题已核查通过，请销号。")
 
 
+def _log(acting_user, item, action, note):
+    """A timeline row for what is not a move of the table (an extension, an escalation): the state stays."""
+    return ItemTransition.objects.create(item=item, action=action, from_status=item.status, to_status=item.status,
+                                         note=note, by=acting_user, at=timezone.now())
+
+
+# --- evidence (整改佐证材料) -------------------------------------------------------------------------
+
+MB = 1024 * 1024
+
+
+def evidence_limits():
+    """Per file, per item (MB) and per upload (files): settings RECTIFICATION_EVIDENCE_*."""
+    return (getattr(settings, "RECTIFICATION_EVIDENCE_MAX_MB", 10),
+            getattr(settings, "RECTIFICATION_EVIDENCE_ITEM_MAX_MB", 50),
+            getattr(settings, "RECTIFICATION_EVIDENCE_MAX_FILES", 10))
+
+
+def _check_files(item, files):
+    """Every file checked (type from the bytes, size, photo decodes) before anything is written."""
+    files = [f for f in files or () if f is not None]
+    per_file, per_item, per_upload = evidence_limits()
+    if len(files) > per_upload:
+        _refuse(f"一次最多上传{per_upload}个文件。", "files")
+    checked = []
+    for f in files:
+        mime = check_evidence(f, max_bytes=per_file * MB, field="files")
+        thumb = image_thumbnail(f, field="files") if mime in IMAGE_TYPES else None
+        checked.append((f, mime, thumb))
+    if checked:
+        before = item.evidence.aggregate(n=Sum("size"))["n"] or 0
+        adding = sum(f.size for f, _, _ in checked)
+        if before + adding > per_item * MB:
+            _refuse(f"每个问题的佐证材料合计不能超过 {per_item} MB（已有 {before / MB:.1f} MB，本次 {adding / MB:.1f} MB）。",
+                    "files")
+    return checked
+
+
+_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf", "application/msword": "doc",
+               "application/vnd.ms-excel": "xls",
+               "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx"}
+
+
+def _save_files(acting_user, item, transition, checked):
+    for f, mime, thumb in checked:
+        # On disk under a name of our own: the officer's file name is kept only as text.
+        stem = uuid.uuid4().hex
+        ev = EvidenceFile(item=item, transition=transition, name=(f.name or "佐证材料").rsplit("/", 1)[-1][:255],
+                          content_type=mime, size=f.size, uploaded_by=acting_user)
+        f.seek(0)
+        ev.file.save(f"{stem}.{_EXTENSIONS.get(mime, 'bin')}", f, save=False)
+        if thumb:
+            ev.thumbnail.save(f"{stem}.jpg", ContentFile(thumb), save=False)
+        ev.save()
+
+
+# --- the moves ------------------------------------------------------------------------------------
+
 @transaction.atomic
 def item_start(*, acting_user, item) -> ProblemItem:
     item = _move(acting_user, item, "start")
@@ -322,23 +438,69 @@ def item_start(*, acting_user, item) -> ProblemItem:
 
 
 @transaction.atomic
-def item_report(*, acting_user, item, evidence: str) -> ProblemItem:
-    item = _move(acting_user, item, "report", evidence)
-    item.report = evidence.strip()
-    item.verified_at = item.verified_by = None  # a new report is verified afresh
-    item.save(update_fields=["status", "report", "verified_at", "verified_by"])
+def item_progress(*, acting_user, item, note: str, files=()) -> ProblemItem:
+    """整改进展: a note and evidence while the item stays 整改中."""
+    item = _move(acting_user, item, "progress", note)
+    checked = _check_files(item, files)
+    _save_files(acting_user, item, item.transitions.order_by("-pk").first(), checked)
     return item
 
 
 @transaction.atomic
-def item_verify(*, acting_user, item, passed: bool, reason: str = "") -> ProblemItem:
+def item_report(*, acting_user, item, evidence: str, files=()) -> ProblemItem:
+    """整改情况 with its evidence files; the item goes to 已整改待核查 (HY 六: 整改情况及时向督查组报告)."""
+    item = _move(acting_user, item, "report", evidence)
+    checked = _check_files(item, files)
+    item.report = evidence.strip()
+    item.verified_at = item.verified_by = None  # a new report is verified afresh
+    item.sent_back_at = None
+    item.save(update_fields=["status", "report", "verified_at", "verified_by", "sent_back_at"])
+    _save_files(acting_user, item, item.transitions.order_by("-pk").first(), checked)
+    return item
+
+
+@dataclass(frozen=True)
+class LookBackInput:
+    """回头看: when, who went, what they found."""
+
+    visited_on: datetime.date | None
+    people: str
+    found: str
+
+
+def _check_lookback(item, lookback):
+    errors = {}
+    if lookback.visited_on is None:
+        errors["visited_on"] = ["请填写回头看日期。"]
+    elif lookback.visited_on > timezone.localdate():
+        errors["visited_on"] = ["回头看日期不能晚于今天。"]
+    elif item.letter_id and item.letter.issued_on and lookback.visited_on < item.letter.issued_on:
+        errors["visited_on"] = [f"回头看日期不能早于发函日期（{item.letter.issued_on:%Y年%m月%d日}）。"]
+    if not (lookback.people or "").strip():
+        errors["people"] = ["请填写参加回头看的人员。"]
+    if not (lookback.found or "").strip():
+        errors["found"] = ["请填写回头看发现的情况。"]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def item_verify(*, acting_user, item, passed: bool, reason: str = "", lookback: LookBackInput | None = None) -> ProblemItem:
+    """The issuing group checks the report — if needed by a look-back (回头看, HY 四) recorded with it."""
     if passed:
         item = _move(acting_user, item, "verify_pass", reason, guard=_not_verified)
         item.verified_at, item.verified_by = timezone.now(), acting_user
     else:
         item = _move(acting_user, item, "verify_fail", reason)
         item.verified_at = item.verified_by = None
-    item.save(update_fields=["status", "verified_at", "verified_by"])
+        item.sent_back_at = timezone.now()
+    if lookback is not None:
+        _check_lookback(item, lookback)
+    item.save(update_fields=["status", "verified_at", "verified_by", "sent_back_at"])
+    if lookback is not None:
+        LookBack.objects.create(item=item, transition=item.transitions.order_by("-pk").first(),
+                                visited_on=lookback.visited_on, people=lookback.people.strip()[:200],
+                                found=lookback.found.strip(), recorded_by=acting_user)
     return item
 
 
@@ -355,5 +517,145 @@ def item_reopen(*, acting_user, item, reason: str) -> ProblemItem:
     item = _move(acting_user, item, "reopen", reason)
     item.closed_on = None
     item.verified_at = item.verified_by = None
-    item.save(update_fields=["status", "closed_on", "verified_at", "verified_by"])
+    item.sent_back_at = timezone.now()
+    item.save(update_fields=["status", "closed_on", "verified_at", "verified_by", "sent_back_at"])
     return item
+
+
+# --- escalation of major problems (HY 六) ----------------------------------------------------------
+
+def _locked(item):
+    return ProblemItem.objects.select_for_update(of=("self",)).select_related("letter", "team").get(pk=item.pk)
+
+
+@transaction.atomic
+def item_escalate(*, acting_user, item, note: str) -> ProblemItem:
+    """Raise an item to 重大 and report it to the city's leading group (报告市脱贫攻坚督查工作领导小组)."""
+    _require(acting_user, "rectification.escalate_item", item, "只有发函小组成员或市扶贫办可以上报重大问题。")
+    item = _locked(item)
+    if item.letter_id and not item.letter.is_issued:
+        _refuse("整改函尚未签发：签发时其中的重大问题会一并上报。")
+    if item.escalated_at is not None:
+        _refuse(f"该问题已于{timezone.localtime(item.escalated_at):%Y年%m月%d日}上报，不能重复上报。")
+    if item.status == ItemStatus.CLOSED:
+        _refuse("该问题已销号，不能再上报。")
+    note = (note or "").strip()
+    if not note:
+        _refuse("请写明上报的理由（为什么是重大问题）。", "note")
+    item.severity, item.escalation_note = Severity.MAJOR, note
+    item.escalated_at, item.escalated_by = timezone.now(), acting_user
+    item.save(update_fields=["severity", "escalation_note", "escalated_at", "escalated_by"])
+    _log(acting_user, item, "escalate", f"认定为重大问题并上报市脱贫攻坚督查工作领导小组：{note}")
+    return item
+
+
+@transaction.atomic
+def item_acknowledge(*, acting_user, item) -> ProblemItem:
+    """The city office acknowledges a reported major problem; it then leaves the office's inbox."""
+    _require(acting_user, "rectification.acknowledge_escalation", item, "只有市扶贫办可以确认收到重大问题报告。")
+    item = _locked(item)
+    if item.escalated_at is None:
+        _refuse("该问题没有上报，无需确认。")
+    if item.acknowledged_at is not None:
+        _refuse(f"该报告已于{timezone.localtime(item.acknowledged_at):%Y年%m月%d日}确认。")
+    item.acknowledged_at, item.acknowledged_by = timezone.now(), acting_user
+    item.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    _log(acting_user, item, "acknowledge", "市脱贫攻坚督查工作领导小组（市扶贫办）已确认收到重大问题报告。")
+    return item
+
+
+# --- extensions (延期, HY 六) -------------------------------------------------------------------------
+
+@transaction.atomic
+def extension_request(*, acting_user, item, requested_deadline, reason: str) -> ExtensionRequest:
+    """HY 六: 确需延长时间的，应及时报告原因和明确延长时限. The deadline changes only on approval."""
+    _require(acting_user, "rectification.request_extension", item, "只有本县（市、区）扶贫办可以申请延期。")
+    item = _locked(item)
+    if item.letter_id and not item.letter.is_issued:
+        _refuse("整改函尚未签发，不能申请延期。")
+    if item.status == ItemStatus.CLOSED:
+        _refuse("该问题已销号，不能申请延期。")
+    if item.deadline is None:
+        _refuse("该问题尚未确定整改期限，不能申请延期。")
+    waiting = item.extensions.filter(status=ExtensionStatus.PENDING).first()
+    if waiting is not None:
+        _refuse(f"该问题已有一份待审批的延期申请（申请延至{waiting.requested_deadline:%Y年%m月%d日}），请等待审批。")
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = ["请写明延期的原因。"]
+    if requested_deadline is None:
+        errors["requested_deadline"] = ["请填写申请延至的日期。"]
+    elif requested_deadline <= item.deadline:
+        errors["requested_deadline"] = [
+            f"申请延至的日期（{requested_deadline:%Y年%m月%d日}）必须晚于当前整改期限（{item.deadline:%Y年%m月%d日}）。"]
+    if errors:
+        raise ValidationError(errors)
+    extension = ExtensionRequest.objects.create(item=item, reason=reason, current_deadline=item.deadline,
+                                                requested_deadline=requested_deadline, requested_by=acting_user)
+    _log(acting_user, item, "ask_extension", f"申请延期至{requested_deadline:%Y年%m月%d日}：{reason}")
+    return extension
+
+
+@transaction.atomic
+def extension_decide(*, acting_user, extension, approve: bool, note: str = "") -> ExtensionRequest:
+    """The issuing group's leader or the city office approves or rejects; nobody decides their own request."""
+    extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    if extension.requested_by_id == acting_user.pk:
+        _refuse("不能审批自己提出的延期申请。")
+    _require(acting_user, "rectification.decide_extension", extension, "只有发函小组组长或市扶贫办可以审批延期申请。")
+    if extension.status != ExtensionStatus.PENDING:
+        _refuse(f"该延期申请已于{timezone.localtime(extension.decided_at):%Y年%m月%d日}审批（{extension.get_status_display()}）。")
+    item = _locked(extension.item)
+    note = (note or "").strip()
+    if approve:
+        if item.status == ItemStatus.CLOSED:
+            _refuse("该问题已销号，无需延期。")
+        if item.deadline and extension.requested_deadline <= item.deadline:
+            _refuse(f"申请延至的日期已不晚于当前整改期限（{item.deadline:%Y年%m月%d日}）。")
+    elif not note:
+        _refuse("不批准延期时请填写理由。", "note")
+    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+    extension.decided_by, extension.decided_at, extension.decision_note = acting_user, timezone.now(), note
+    extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        before, item.deadline = item.deadline, extension.requested_deadline
+        item.save(update_fields=["deadline"])
+        _log(acting_user, item, "extend", f"整改期限由{before:%Y年%m月%d日}延至{item.deadline:%Y年%m月%d日}"
+                                          + (f"（{note}）" if note else ""))
+    else:
+        _log(acting_user, item, "refuse_extension", f"不批准延期至{extension.requested_deadline:%Y年%m月%d日}：{note}")
+    return extension
+
+
+# --- notices (通报表扬 / 通报批评, HY 六) -------------------------------------------------------------
+
+@transaction.atomic
+def notice_issue(*, acting_user, county, kind, points, reason: str, issued_on=None, unit: str = "",
+                 document_number: str = "") -> Notice:
+    """HY 六: 通报表扬……适当加分；通报批评……扣分. Issued by the city office to a county or a unit in it."""
+    _require(acting_user, "rectification.issue_notice", Notice(county=county), "只有市扶贫办可以通报表扬或批评。")
+    errors = {}
+    if kind not in NoticeKind.values:
+        errors["kind"] = ["请选择通报表扬或通报批评。"]
+    try:
+        points = Decimal(str(points)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError, TypeError):
+        points = None
+    top = Decimal(str(getattr(settings, "RECTIFICATION_NOTICE_MAX_POINTS", 5)))
+    if points is None or points <= 0:
+        errors["points"] = ["请填写大于 0 的分值（表扬为加分，批评为扣分）。"]
+    elif points > top:
+        errors["points"] = [f"每次通报的加减分不能超过 {top} 分。"]
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = ["请写明通报的事由。"]
+    issued_on = issued_on or timezone.localdate()
+    if issued_on > timezone.localdate():
+        errors["issued_on"] = ["通报日期不能晚于今天。"]
+    if errors:
+        raise ValidationError(errors)
+    return Notice.objects.create(
+        kind=kind, county=county, unit=(unit or "").strip()[:200], reason=reason, issued_on=issued_on,
+        document_number=(document_number or "").strip()[:50], issued_by=acting_user,
+        score_change=points if kind == NoticeKind.PRAISE else -points)

@@ -160,6 +160,13 @@ def leads_the_issuing_group(user, obj):
     team = _issuing_team(obj)
     return team is not None and team.memberships.filter(person__user_id=user.pk, role=MemberRole.LEADER).exists()
 
+
+@rules.predicate
+def asked_for_it(user, obj):
+    """The person who made the request (an extension): nobody decides their own (HY 六)."""
+    return obj is not None and getattr(obj, "requested_by_id", None) == user.pk
+
+
 is_keeper = is_city_office | is_county_officer | is_admin
 
 
@@ -234,11 +241,23 @@ MATRIX = (
     Permission("rectification.issue_letter", "签发整改函（编文号、定整改期限）", "整改函（草稿）",
                in_scope & (is_office | (is_team_member & leads_the_issuing_group)),
                "发函小组组长、市扶贫办"),
-    Permission("rectification.report_item", "开始整改、报告整改情况", "本县的整改问题",
+    Permission("rectification.report_item", "开始整改、报告整改进展和整改情况（附佐证材料）", "本县的整改问题",
                is_county_officer & in_scope, "县扶贫办（本县）"),
-    Permission("rectification.verify_item", "核查、销号、退回、重新打开整改问题", "整改问题",
+    Permission("rectification.verify_item", "核查（可附回头看）、销号、退回、重新打开整改问题", "整改问题",
                in_scope & (is_office | (is_team_member & member_of_the_issuing_group)),
                "发函小组成员、市扶贫办"),
+    Permission("rectification.request_extension", "申请延期（写明原因和延至日期）", "本县的整改问题",
+               (is_county_officer | is_office) & in_scope, "县扶贫办（本县）；市扶贫办可代县登记"),
+    Permission("rectification.decide_extension", "批准或不批准延期申请", "延期申请",
+               in_scope & ~asked_for_it & (is_office | (is_team_member & leads_the_issuing_group)),
+               "发函小组组长、市扶贫办；不能审批自己提出的申请"),
+    Permission("rectification.escalate_item", "认定重大问题并上报市脱贫攻坚督查工作领导小组", "整改问题",
+               in_scope & (is_office | (is_team_member & member_of_the_issuing_group)),
+               "发函小组成员、市扶贫办（重大督查发现问题在签发整改函时自动上报）"),
+    Permission("rectification.acknowledge_escalation", "确认收到重大问题报告", "已上报的整改问题",
+               is_office & in_scope, "市扶贫办、管理员"),
+    Permission("rectification.issue_notice", "通报表扬、通报批评（加分、扣分）", "本市的县及其单位",
+               is_office & in_scope, "市扶贫办、管理员"),
     Permission("rosters.import_roster", "导入工作组名单", "工作周期",
                is_admin, "管理员（管理后台）"),
     Permission("reminders.view_operations", "查看提醒任务的计划与运行记录", "提醒任务",

@@ -2,7 +2,6 @@
 
 import datetime
 
-import filetype
 import rules
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -140,17 +139,10 @@ def leader_remove(*, acting_user, leader: VillageLeader):
 # --- exit indicators and the ledger (HN 四(一)3, 四(二)) -------------------------------------------
 
 def _check_evidence_file(upload):
-    """The type comes from the bytes, never from the name; the size is bounded."""
-    max_mb = settings.MAX_UPLOAD_MB
-    if upload.size > max_mb * 1024 * 1024:
-        raise ValidationError({"evidence_file": f"文件过大（{upload.size / 1024 / 1024:.1f} MB），上限为 {max_mb} MB。"})
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    mime = kind.mime if kind else None
-    if mime not in EVIDENCE_TYPES:
-        raise ValidationError({"evidence_file": "佐证材料只接受 JPEG、PNG 图片，PDF、Excel（.xlsx）或 Word（.docx）文件。"})
-    return mime
+    """The type comes from the bytes, never from the name; the size is bounded (one check: villages.uploads)."""
+    from villages.uploads import check_evidence
+
+    return check_evidence(upload, max_bytes=settings.MAX_UPLOAD_MB * 1024 * 1024, field="evidence_file")
 
 
 def _ledger_item_of(status):

@@ -139,19 +139,33 @@ def _inspections(w):
 
 
 def _rectification(w):
-    """Problem items (整改问题): one overdue and major, one closed, one within its deadline; one in 洛阳市."""
-    from rectification.models import ProblemItem, RectificationLetter
+    """Problem items (整改问题): one overdue, major, sent back and reported up; one closed; one within its deadline
+    with an extension waiting; one due within the week; one in 洛阳市. Notices of two years, and one in 洛阳市."""
+    from django.utils import timezone
 
+    from rectification.models import ExtensionRequest, Notice, ProblemItem, RectificationLetter
+
+    clerk = UserFactory(username="letter_clerk", role=Role.CITY, city=w.a.city, county=None)
+    items = {}
     for county, text, severity, status, deadline in (
             (w.a, "整改甲", "major", "in_progress", D(2019, 11, 30)), (w.b, "整改乙", "general", "closed", D(2019, 11, 30)),
-            (w.a, "整改丙", "general", "pending", D(2019, 12, 31)), (w.c, "洛阳整改", "major", "pending", D(2019, 11, 1))):
-        ProblemItem.objects.create(county=county, description=text, severity=severity, status=status, deadline=deadline,
-                                   closed_on=D(2019, 11, 1) if status == "closed" else None)
-    clerk = UserFactory(username="letter_clerk", role=Role.CITY, city=w.a.city, county=None)
+            (w.a, "整改丙", "general", "pending", D(2019, 12, 31)), (w.b, "整改丁", "general", "pending", D(2019, 12, 5)),
+            (w.c, "洛阳整改", "major", "pending", D(2019, 11, 1))):
+        items[text] = ProblemItem.objects.create(
+            county=county, description=text, severity=severity, status=status, deadline=deadline,
+            closed_on=D(2019, 11, 1) if status == "closed" else None,
+            sent_back_at=timezone.now() if text == "整改甲" else None,
+            escalated_at=timezone.now() if severity == "major" else None)
+    ExtensionRequest.objects.create(item=items["整改丙"], reason="雨季", current_deadline=D(2019, 12, 31),
+                                    requested_deadline=D(2020, 1, 31), requested_by=clerk)
     for serial, county in ((1, w.a), (None, w.b), (2, w.c)):
         RectificationLetter.objects.create(
             campaign=w.camp1, county=county, addressee=f"{county.name}扶贫办", prefix="郑脱贫办督", created_by=clerk,
             **({"status": "issued", "year": 2019, "serial": serial, "issued_on": D(2019, 11, 1)} if serial else {}))
+    for county, kind, score, reason, day in ((w.a, "praise", 2, "表扬登封", D(2019, 11, 5)),
+                                             (w.b, "criticism", -1, "批评巩义", D(2018, 12, 5)),
+                                             (w.c, "praise", 1, "表扬嵩县", D(2019, 11, 5))):
+        Notice.objects.create(county=county, kind=kind, score_change=score, reason=reason, issued_on=day, issued_by=clerk)
 
 
 def _column(name):
@@ -206,6 +220,7 @@ ROW_NAMES = {
     "supervision:ledger_list": (lambda o: o.description, _column("问题")),
     "rectification:item_list": (lambda o: o.description, None),
     "rectification:letter_list": (lambda o: f"{o.county.name}{o.status}", None),
+    "rectification:notice_list": (lambda o: o.reason, None),
 }
 ALL = {
     "villages:village_list": {"甲村", "乙村", "丙村", "戊村"},
@@ -218,8 +233,9 @@ ALL = {
     "inspections:finding_list": {"台账不全", "资金滞留", "识别不准"},
     "supervision:ledger_list": {"交通未达标", "住房未保障"},
     # The ledger's items are rectification items too.
-    "rectification:item_list": {"整改甲", "整改乙", "整改丙", "交通未达标", "住房未保障"},
+    "rectification:item_list": {"整改甲", "整改乙", "整改丙", "整改丁", "交通未达标", "住房未保障"},
     "rectification:letter_list": {"登封市issued", "巩义市draft"},
+    "rectification:notice_list": {"表扬登封", "批评巩义"},
 }
 
 # (page, filter) → (query, the rows that must remain). `w` is the world: ids are looked up at run time.
@@ -275,7 +291,14 @@ CASES = {
     ("rectification:item_list", "overdue"): (lambda w: {"overdue": "yes"}, {"整改甲", "交通未达标"}),
     ("rectification:item_list", "severity"): (lambda w: {"severity": "major"}, {"整改甲"}),
     ("rectification:item_list", "source_kind"): (lambda w: {"source_kind": "supervision"}, {"交通未达标", "住房未保障"}),
-    ("rectification:item_list", "county"): (lambda w: {"county": w.b.pk}, {"整改乙", "住房未保障"}),
+    ("rectification:item_list", "county"): (lambda w: {"county": w.b.pk}, {"整改乙", "整改丁", "住房未保障"}),
+    ("rectification:item_list", "due_soon"): (lambda w: {"due_soon": "yes"}, {"整改丁"}),  # 12-05, within 7 days
+    ("rectification:item_list", "sent_back"): (lambda w: {"sent_back": "yes"}, {"整改甲"}),
+    ("rectification:item_list", "escalation"): (lambda w: {"escalation": "waiting"}, {"整改甲"}),
+    ("rectification:item_list", "extension"): (lambda w: {"extension": "pending"}, {"整改丙"}),
+    ("rectification:notice_list", "kind"): (lambda w: {"kind": "criticism"}, {"批评巩义"}),
+    ("rectification:notice_list", "year"): (lambda w: {"year": 2019}, {"表扬登封"}),
+    ("rectification:notice_list", "county"): (lambda w: {"county": w.a.pk}, {"表扬登封"}),
     ("rectification:letter_list", "status"): (lambda w: {"status": "draft"}, {"巩义市draft"}),
     ("rectification:letter_list", "county"): (lambda w: {"county": w.a.pk}, {"登封市issued"}),
 }

@@ -58,3 +58,81 @@ def letter_1(trip_1, leader_1):
 @pytest.fixture
 def item_1(letter_1):
     return letter_1.items.order_by("order").first()
+
+
+# --- evidence files as officers send them ------------------------------------------------------------
+
+def png_bytes(size=(640, 480), color=(40, 120, 60)):
+    """A real photo-like PNG (Pillow), so thumbnails can be made from it."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
+
+
+def jpeg_bytes(size=(800, 600)):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 180, 40)).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00" + b"\x00" * 200
+
+
+def docx_bytes(*, macro=False):
+    """The parts Word writes: [Content_Types].xml and word/document.xml (and a macro project if asked)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("_rels/.rels", "<Relationships/>")
+        zf.writestr("word/document.xml", "<w:document/>")
+        if macro:
+            zf.writestr("word/vbaProject.bin", b"\x00" * 64)
+    return out.getvalue()
+
+
+def ole2_bytes(stream="WordDocument"):
+    """An OLE2 compound file whose directory (sector 0, after the 512-byte header) names ``stream``."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * (512 - 8)
+    entry = bytearray(128)
+    name = (stream + "\0").encode("utf-16-le")
+    entry[:len(name)] = name
+    entry[64:66] = len(name).to_bytes(2, "little")
+    entry[66] = 2  # a stream
+    root = bytearray(128)
+    root_name = "Root Entry\0".encode("utf-16-le")
+    root[:len(root_name)] = root_name
+    root[64:66] = len(root_name).to_bytes(2, "little")
+    root[66] = 5
+    return header + bytes(root) + bytes(entry) + b"\x00" * 256
+
+
+def upload(name, content, content_type="application/octet-stream"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def walk(item, officer, checker, to):
+    """Bring an item to 整改中 / 已整改待核查 / 核查通过 / 已销号 through the services."""
+    steps = {"in_progress": 1, "reported": 2, "verified": 3, "closed": 4}[to]
+    if steps >= 1:
+        item = services.item_start(acting_user=officer, item=item)
+    if steps >= 2:
+        item = services.item_report(acting_user=officer, item=item, evidence="已整改。")
+    if steps >= 3:
+        item = services.item_verify(acting_user=checker, item=item, passed=True)
+    if steps >= 4:
+        item = services.item_close(acting_user=checker, item=item)
+    return item

@@ -193,18 +193,36 @@ MATRIX_CASES = {
     "rectification.issue_letter": {"leader", "city", "admin"},
     "rectification.report_item": {"county"},
     "rectification.verify_item": {"leader", "member", "city", "admin"},
+    "rectification.request_extension": {"county", "city", "admin"},
+    "rectification.decide_extension": {"leader", "city", "admin"},  # the county asked; never the asker
+    "rectification.escalate_item": {"leader", "member", "city", "admin"},
+    "rectification.acknowledge_escalation": {"city", "admin"},
+    "rectification.issue_notice": {"city", "admin"},
 }
 
 
 @pytest.mark.parametrize("perm", MATRIX_CASES)
 def test_every_cell_of_the_rectification_rows(perm, people, trip_1, item_1, village_a):
     from inspections.models import Problem
+    from rectification.models import ExtensionRequest, Notice
 
     common = Problem(county=trip_1.county, village=village_a)  # duck-typed: what the predicate asks of a 共性问题
+    extension = ExtensionRequest(item=item_1, requested_by=people["county"], reason="r",
+                                 current_deadline=item_1.deadline, requested_deadline=item_1.deadline)
     obj = {"rectification.draft_letter": trip_1, "rectification.draft_common_letter": common,
-           "rectification.issue_letter": item_1.letter}.get(perm, item_1)
+           "rectification.issue_letter": item_1.letter, "rectification.decide_extension": extension,
+           "rectification.issue_notice": Notice(county=trip_1.county)}.get(perm, item_1)
     allowed = {name for name, user in people.items() if rules.has_perm(perm, user, obj)}
     assert allowed == MATRIX_CASES[perm]
+
+
+def test_the_asker_never_decides_even_the_office(people, item_1):
+    from rectification.models import ExtensionRequest
+
+    extension = ExtensionRequest(item=item_1, requested_by=people["city"], reason="r",
+                                 current_deadline=item_1.deadline, requested_deadline=item_1.deadline)
+    allowed = {name for name, user in people.items() if rules.has_perm("rectification.decide_extension", user, extension)}
+    assert allowed == {"leader", "admin"}
 
 
 def test_an_office_issued_item_is_checked_by_the_office_only(people, item_1):
