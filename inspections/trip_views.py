@@ -104,7 +104,7 @@ def trip_export(request):
                    t.sample_exception_by.display_name if t.sample_exception_by else ""]
 
     return xlsx_response(filename=f"督查记录_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="督查记录", headers=headers, rows=rows(),
-                         column_widths=[12, 12, 24, 10, 12, 8, 24, 10, 10, 12, 30, 30, 10])
+                         column_widths=[12, 12, 24, 10, 12, 8, 24, 10, 10, 12, 30, 30, 10], request=request)
 
 
 @login_required

@@ -242,7 +242,8 @@ def visit_export(request):
             ]
 
     return xlsx_response(filename=f"指导登记表_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="指导登记表",
-                         headers=headers, rows=rows(), column_widths=[12, 22, 10, 10, 12, 12, 10, 10, 10, 40, 8, 8, 40, 24, 8, 8])
+                         headers=headers, rows=rows(), column_widths=[12, 22, 10, 10, 12, 12, 10, 10, 10, 40, 8, 8, 40, 24, 8, 8],
+                         request=request)
 
 
 @login_required
@@ -329,7 +330,7 @@ def problem_export(request):
         for p in qs.iterator(chunk_size=2000)
     )
     return xlsx_response(filename=f"存在问题_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="存在问题",
-                         headers=headers, rows=rows, column_widths=[12, 12, 12, 12, 12, 10, 16, 60, 40])
+                         headers=headers, rows=rows, column_widths=[12, 12, 12, 12, 12, 10, 16, 60, 40], request=request)
 
 
 @login_required
@@ -343,7 +344,7 @@ def experience_export(request):
         for v in qs.iterator(chunk_size=2000)
     )
     return xlsx_response(filename=f"典型经验_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="典型经验",
-                         headers=headers, rows=rows, column_widths=[12, 12, 12, 12, 12, 80, 8])
+                         headers=headers, rows=rows, column_widths=[12, 12, 12, 12, 12, 80, 8], request=request)
 
 
 QUOTA_STATES = {"done": "已指导", "missing": "未到", "current": "本周", "future": "", "holiday": "假期"}
@@ -367,4 +368,4 @@ def quota_export(request):
 
     rows = ([r["team"].name, r["county"].name, *(cell(c) for c in r["cells"]), r["days"], r["missing"]] for r in quota_rows)
     return xlsx_response(filename=f"每周指导情况_{campaign.name}_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="每周指导情况",
-                         headers=headers, rows=rows, column_widths=[12, 12, *([10] * len(weeks)), 8, 8])
+                         headers=headers, rows=rows, column_widths=[12, 12, *([10] * len(weeks)), 8, 8], request=request)
