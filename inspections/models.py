@@ -1,5 +1,7 @@
 """Guidance visits (ZZ 三, 四(二), 五, 六, 附件2; SPEC §6)."""
 
+from functools import cached_property
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -382,7 +384,7 @@ class ArchiveHandover(models.Model):
     def get_absolute_url(self):
         return reverse("inspections:archive_list")
 
-    @property
+    @cached_property  # a list page may give it from a lookup per quarter (trip_views.archive_view)
     def due_date(self):
         """HY 四: the quarter's last working day (official calendar, see reminders.calendar)."""
         import datetime
