@@ -107,6 +107,8 @@ class GuidanceVisit(models.Model):
             models.Index(fields=["team", "visit_date"], name="visit_team_day"),
             models.Index(fields=["campaign", "village"], name="visit_campaign_village"),
             models.Index(fields=["county", "visit_date"], name="visit_county_day"),
+            # The list's order (newest first) for the provincial office: a page read off the index.
+            models.Index(fields=["visit_date", "id"], name="visit_list_order"),
         ]
 
     def __str__(self):
@@ -161,7 +163,11 @@ class Problem(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "存在问题"
         ordering = ["visit", "order", "pk"]
-        indexes = [models.Index(fields=["county", "kind"], name="problem_county_kind")]
+        indexes = [
+            models.Index(fields=["county", "kind"], name="problem_county_kind"),
+            # The home pages' count of 共性问题: an index of those alone, by county.
+            models.Index(fields=["county"], condition=models.Q(kind="common"), name="problem_common_county"),
+        ]
 
     def __str__(self):
         return self.description[:40]

@@ -2,7 +2,8 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +18,7 @@ from . import services
 from .choices import GUIDANCE_ITEMS, PRINT_COPIES, PROBLEM_CATEGORY_CHOICES, ProblemKind
 from .filtersets import ExperienceFilterSet, ProblemFilterSet, VisitFilterSet
 from .forms import ChecklistFormSet, ProblemFormSet, RepeatExceptionForm, VisitForm, checklist_initial
-from .models import GuidanceVisit
+from .models import GuidanceVisit, Problem
 from .selectors import (
     common_problem_counts,
     default_campaign,
@@ -217,7 +218,10 @@ def _visit_filter(request):
 @login_required
 def visit_list_view(request):
     filterset, qs = _visit_filter(request)
-    qs = qs.annotate(problem_count=Count("problems"))
+    # Counted for the page's rows only (a subquery), so the page's count does not group every visit's problems.
+    qs = qs.annotate(problem_count=Coalesce(Subquery(
+        Problem.objects.filter(visit=OuterRef("pk")).order_by().values("visit").annotate(n=Count("pk")).values("n")
+    ), 0))
     return render(request, "inspections/visit_list.html", {
         **list_context(request, filterset, qs), "can_record": services.may_record_visits(request.user),
     })
