@@ -321,7 +321,8 @@ def wrk(args):
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    env = {**os.environ, "DEBUG": "False", "SECRET_KEY": "bench-" + "x" * 60, "ALLOWED_HOSTS": "127.0.0.1",
+    # The server signs sessions with the key this process used to create the one it is given.
+    env = {**os.environ, "DEBUG": "False", "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1",
            "STATIC_MANIFEST": "False", "SECURE_SSL_REDIRECT": "False", "LOG_LEVEL": "WARNING"}
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
@@ -343,6 +344,12 @@ def wrk(args):
                                      ("村 /villages/", "/villages/", ["-H", cookie]),
                                      ("贫困户 /villages/households/", "/villages/households/", ["-H", cookie]),
                                      ("首页 /", "/", ["-H", cookie])):
+            # A page answered by a redirect to the login page would measure the redirect: check it is the page.
+            status = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", *headers, base + path],
+                                    capture_output=True, text=True, timeout=120).stdout
+            if status != "200":
+                print(f"| {label} | HTTP {status}: not measured | | | |", flush=True)
+                continue
             out = subprocess.run(["wrk", "-t2", "-c16", f"-d{args.wrk_seconds}s", "--latency", *headers, base + path],
                                  capture_output=True, text=True, timeout=args.wrk_seconds + 60).stdout
             rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
