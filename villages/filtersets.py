@@ -31,6 +31,10 @@ class FastSelect(forms.Select):
         return mark_safe(f"<select{flatatt(final)}>\n" + "\n".join(options) + "\n</select>")
 
 
+# How a place's option reads in a filter's list (its full_name), from columns alone.
+PLACE_LABELS = {County: ("city__name", "name"), Township: ("county__city__name", "county__name", "name")}
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     """A filter set whose choice lists show only what the user may see.
 
@@ -48,12 +52,28 @@ class ScopedFilterSet(django_filters.FilterSet):
         for name, queryset in self.scoped_querysets(user).items():
             if name in self.filters:
                 self.filters[name].queryset = queryset
+
         for f in self.filters.values():
             widget = f.field.widget
             css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
             widget.attrs.setdefault("class", css)
             if type(widget) is forms.Select:
                 widget.__class__ = FastSelect  # same widget, rendered without a template per option
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(self, "_place_labels", False):
+            self._place_labels = True
+            for name, field in form.fields.items():
+                model = getattr(getattr(field, "queryset", None), "model", None)
+                if name in ("county", "township") and model in PLACE_LABELS:
+                    # The options' labels from one narrow read, not a model instance (and its city) per
+                    # option: the provincial office's list has 188 counties on every list page.
+                    field.widget.choices = [("", field.empty_label)] + [
+                        (pk, "".join(names)) for pk, *names in field.queryset.values_list("pk", *PLACE_LABELS[model])
+                    ]
+        return form
 
     @property
     def qs(self):
