@@ -14,7 +14,10 @@ MAX_UNCOMPRESSED_RATIO = 100
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell's text
 
 
-def write_xlsx(fh, *, sheet_title, headers, rows, column_widths=None, progress=None) -> int:
+SHEET_ROWS = 1_048_575  # Excel's 1,048,576 rows, less the header
+
+
+def write_xlsx(fh, *, sheet_title, headers, rows, column_widths=None, progress=None, total=None) -> int:
     """Write rows (lists, one value per header) as an xlsx workbook to a binary file; returns the rows written.
 
     The writer is rustpy-xlsxwriter (Rust's rust_xlsxwriter, in constant-memory mode): it writes the
@@ -22,7 +25,8 @@ def write_xlsx(fh, *, sheet_title, headers, rows, column_widths=None, progress=N
     openpyxl's write-only mode (tests/perf/bench_excel_writers.py prints the comparison), and
     memory stays flat. Every text is written as text — "=1+1" stays the characters =1+1, never a
     live formula (formula-looking text is what an attacker would type into a name) — and dates as
-    dates in yyyy-mm-dd. ``progress(rows written)`` is called every 1,000 rows.
+    dates in yyyy-mm-dd. ``progress(rows written)`` is called every 1,000 rows. ``total`` (the rows
+    expected) decides how many sheets a list longer than Excel's sheet needs.
     """
     from rustpy_xlsxwriter import FastExcel, Format
 
@@ -43,11 +47,20 @@ def write_xlsx(fh, *, sheet_title, headers, rows, column_widths=None, progress=N
                 progress(counted[0])
             yield dict(zip(headers, map(_cell, values), strict=True))
 
-    FastExcel(fh).sheet(
-        sheet_title[:31], records(), header_format=Format().set_bold(),
-        column_widths=list(column_widths) if column_widths else None,
-        column_formats=_date_formats(headers, head, Format),
-    ).save()
+    # A sheet holds at most 1,048,576 rows (Excel's limit): a province's households go on as many sheets
+    # as they need (贫困户, 贫困户（2）), each with its header. The margin covers rows added since counting.
+    sheets = max(1, -(-(total + total // 100 + 1) // SHEET_ROWS)) if total else 1
+    shared = records()
+    excel = FastExcel(fh)
+    for n in range(sheets):
+        excel.sheet(
+            sheet_title[:31] if n == 0 else f"{sheet_title[:26]}（{n + 1}）", islice(shared, SHEET_ROWS),
+            header_format=Format().set_bold(), column_widths=list(column_widths) if column_widths else None,
+            column_formats=_date_formats(headers, head, Format),
+        )
+    excel.save()
+    if next(shared, None) is not None:
+        raise ValueError(f"more than {sheets * SHEET_ROWS:,} rows for {sheets} sheet(s): pass the export's total")
     return counted[0]
 
 
@@ -108,9 +121,12 @@ def xlsx_response(*, filename, sheet_title, headers, rows, column_widths=None, r
 
     sink = getattr(request, "export_sink", None)
     if sink is not None:  # in a worker (jobs.export_write) or the export command: write the file there
-        sink(filename=filename, total=total() if total else None, write=lambda fh, progress: write_xlsx(
-            fh, sheet_title=sheet_title, headers=headers, rows=rows, column_widths=column_widths, progress=progress))
+        size = total() if total else None
+        sink(filename=filename, total=size, write=lambda fh, progress: write_xlsx(
+            fh, sheet_title=sheet_title, headers=headers, rows=rows, column_widths=column_widths, progress=progress,
+            total=size))
         return HttpResponse(status=204)
+    size = None
     if request is not None:
         size = total() if total else None
         if size is None:
@@ -122,7 +138,7 @@ def xlsx_response(*, filename, sheet_title, headers, rows, column_widths=None, r
             job = jobs.export_start(request, title=f"导出{sheet_title}" + (f"（{size:,} 行）" if size else ""), total=size)
             return redirect(job)
     tmp = tempfile.TemporaryFile(suffix=".xlsx")
-    write_xlsx(tmp, sheet_title=sheet_title, headers=headers, rows=rows, column_widths=column_widths)
+    write_xlsx(tmp, sheet_title=sheet_title, headers=headers, rows=rows, column_widths=column_widths, total=size)
     tmp.seek(0)
     return FileResponse(
         tmp, as_attachment=True, filename=filename,

@@ -250,3 +250,19 @@ def test_job_list_is_the_users_own(client, officer_a, officer_b):
     Job.objects.create(user=officer_b, kind=Job.Kind.EXPORT, title="别人的导出", target="villages:household_export")
     client.force_login(officer_a)
     assert "别人的导出" not in client.get(reverse("villages:job_list")).content.decode()
+
+
+def test_a_list_longer_than_an_excel_sheet_goes_on_more_sheets(client_a, officer_a, households, monkeypatch,
+                                                                django_capture_on_commit_callbacks):
+    from villages import excel
+
+    monkeypatch.setattr(excel, "SHEET_ROWS", 2)  # Excel's 1,048,575 rows, made small
+    run_export(client_a, django_capture_on_commit_callbacks)
+    job = Job.objects.get(user=officer_a)
+    assert job.status == "done" and job.rows_done == 5
+    content = b"".join(client_a.get(reverse("villages:job_download", args=[job.pk])).streaming_content)
+    book = load_workbook(io.BytesIO(content))
+    sheets = book.worksheets
+    assert [ws.title for ws in sheets] == ["贫困户", "贫困户（2）", "贫困户（3）"]
+    assert all(ws.cell(1, 1).value == "县（市、区）" for ws in sheets)  # each with its header
+    assert sum(ws.max_row - 1 for ws in sheets) == 5
