@@ -17,7 +17,7 @@ def home(request):
         template = "dashboard/home_admin.html"
     elif user.role == Role.CITY:
         template = "dashboard/home_city.html"
-        context["counties"] = County.objects.visible_to(user).select_related("city")
+        context["counties"] = County.objects.visible_to(user).only("pk", "name", "is_listed").order_by("city__name", "name")
     elif user.role == Role.TEAM:
         template = "dashboard/home_team.html"
         context["teams"] = teams_of_user(user)

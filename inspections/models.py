@@ -1,5 +1,7 @@
 """Guidance visits (ZZ 三, 四(二), 五, 六, 附件2; SPEC §6)."""
 
+from functools import cached_property
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -105,6 +107,8 @@ class GuidanceVisit(models.Model):
             models.Index(fields=["team", "visit_date"], name="visit_team_day"),
             models.Index(fields=["campaign", "village"], name="visit_campaign_village"),
             models.Index(fields=["county", "visit_date"], name="visit_county_day"),
+            # The list's order (newest first) for the provincial office: a page read off the index.
+            models.Index(fields=["visit_date", "id"], name="visit_list_order"),
         ]
 
     def __str__(self):
@@ -159,7 +163,11 @@ class Problem(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "存在问题"
         ordering = ["visit", "order", "pk"]
-        indexes = [models.Index(fields=["county", "kind"], name="problem_county_kind")]
+        indexes = [
+            models.Index(fields=["county", "kind"], name="problem_county_kind"),
+            # The home pages' count of 共性问题: an index of those alone, by county.
+            models.Index(fields=["county"], condition=models.Q(kind="common"), name="problem_common_county"),
+        ]
 
     def __str__(self):
         return self.description[:40]
@@ -382,7 +390,7 @@ class ArchiveHandover(models.Model):
     def get_absolute_url(self):
         return reverse("inspections:archive_list")
 
-    @property
+    @cached_property  # a list page may give it from a lookup per quarter (trip_views.archive_view)
     def due_date(self):
         """HY 四: the quarter's last working day (official calendar, see reminders.calendar)."""
         import datetime

@@ -190,5 +190,8 @@ def visit_stats(*, user):
         drafts=Count("pk", filter=Q(status=VisitStatus.DRAFT, created_by=user)),
         experiences=Count("pk", filter=Q(status=VisitStatus.SUBMITTED) & ~Q(experience="")),
     )
-    visits["common_problems"] = problem_list(user=user).filter(kind=ProblemKind.COMMON).count()
+    # Common problems of submitted forms = all common problems less those of drafts: the first count is
+    # read off a partial index, the second starts from the few drafts — no join of 500,000 problems.
+    common = Problem.objects.visible_to(user).filter(kind=ProblemKind.COMMON).order_by()
+    visits["common_problems"] = common.count() - common.filter(visit__status=VisitStatus.DRAFT).count()
     return visits

@@ -85,7 +85,8 @@ def trip_findings(trip):
 
 
 def finding_list(*, user):
-    return Finding.objects.visible_to(user).select_related("trip__team", "county", "village", "household")
+    # township: each row's target_label names it (one query a row without it).
+    return Finding.objects.visible_to(user).select_related("trip__team", "county", "township", "village", "household")
 
 
 def finding_counts_by_category(*, findings):

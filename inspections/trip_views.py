@@ -13,7 +13,7 @@ from reminders.calendar import last_working_day_of_quarter
 from rosters.choices import TeamKind
 from rosters.models import Team
 from villages.excel import xlsx_response
-from villages.listing import list_context
+from villages.listing import list_context, page_of
 from villages.models import Township
 from villages.scoping import get_visible_or_404
 
@@ -104,7 +104,7 @@ def trip_export(request):
                    t.sample_exception_by.display_name if t.sample_exception_by else ""]
 
     return xlsx_response(filename=f"督查记录_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="督查记录", headers=headers, rows=rows(),
-                         column_widths=[12, 12, 24, 10, 12, 8, 24, 10, 10, 12, 30, 30, 10])
+                         column_widths=[12, 12, 24, 10, 12, 8, 24, 10, 10, 12, 30, 30, 10], request=request)
 
 
 @login_required
@@ -366,13 +366,21 @@ def exchange_save(request, pk):
 def archive_view(request):
     user = request.user
     teams = Team.objects.visible_to(user).filter(kind=TeamKind.INSPECTION).select_related("campaign").order_by("-campaign__start_date", "order")
-    teams = Team.objects.filter(pk__in=[t.pk for t in teams if rules.has_perm("inspections.hand_over_archive", user, t)])
+    teams = Team.objects.filter(
+        pk__in=[t.pk for t in teams if rules.has_perm("inspections.hand_over_archive", user, t)]
+    ).select_related("campaign")  # each option's label names the campaign
     handed = InspectionTrip.objects.filter(archive_handovers__isnull=False).values("pk")
     today = timezone.localdate()
     trips = (trip_list(user=user).filter(team__in=teams, status=TripStatus.ENDED).exclude(pk__in=handed))
+    # The trips offered are the chosen group's: the provincial office sees 60 groups and 2,000 trips,
+    # which as one list of check boxes took seconds to draw and nobody could use.
+    team_ids = [str(pk) for pk in teams.values_list("pk", flat=True)]
+    chosen = request.POST.get("team") or request.GET.get("team") or (team_ids[0] if len(team_ids) == 1 else "")
+    chosen = chosen if chosen in team_ids else ""
+    trips = trips.filter(team_id=chosen) if chosen else trips.none()
     form = ArchiveForm(request.POST or None, teams=teams, trips=trips,
-                       initial={"year": today.year, "quarter": services.quarter_of(today),
-                                "handed_over_on": last_working_day_of_quarter(today)}) if teams.exists() else None
+                       initial={"team": chosen or None, "year": today.year, "quarter": services.quarter_of(today),
+                                "handed_over_on": last_working_day_of_quarter(today)}) if team_ids else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied("只有督查小组成员和市扶贫办可以登记档案移交。")
@@ -387,6 +395,19 @@ def archive_view(request):
             else:
                 messages.success(request, "档案移交已登记。")
                 return redirect("inspections:archive_list")
-    return render(request, "inspections/archive_list.html", {"handovers": archive_list(user=user), "form": form},
+    # A page at a time: the provincial office's year holds hundreds of hand-overs and thousands of trips.
+    page = page_of(request, archive_list(user=user).order_by("-year", "-quarter", "team", "-pk"), 20)
+    handovers = list(page.object_list)
+    # HY 四's due date is the quarter's last working day: looked up once per quarter, not once per row.
+    dues = {}
+    for h in handovers:
+        if (h.year, h.quarter) in dues:
+            h.due_date = dues[h.year, h.quarter]
+        else:
+            dues[h.year, h.quarter] = h.due_date
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "inspections/archive_list.html", {"handovers": handovers, "page": page, "query": params.urlencode(),
+                                                              "form": form, "team_chosen": chosen},
                   status=400 if request.method == "POST" else 200)
 

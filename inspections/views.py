@@ -2,7 +2,8 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +18,7 @@ from . import services
 from .choices import GUIDANCE_ITEMS, PRINT_COPIES, PROBLEM_CATEGORY_CHOICES, ProblemKind
 from .filtersets import ExperienceFilterSet, ProblemFilterSet, VisitFilterSet
 from .forms import ChecklistFormSet, ProblemFormSet, RepeatExceptionForm, VisitForm, checklist_initial
-from .models import GuidanceVisit
+from .models import GuidanceVisit, Problem
 from .selectors import (
     common_problem_counts,
     default_campaign,
@@ -217,7 +218,10 @@ def _visit_filter(request):
 @login_required
 def visit_list_view(request):
     filterset, qs = _visit_filter(request)
-    qs = qs.annotate(problem_count=Count("problems"))
+    # Counted for the page's rows only (a subquery), so the page's count does not group every visit's problems.
+    qs = qs.annotate(problem_count=Coalesce(Subquery(
+        Problem.objects.filter(visit=OuterRef("pk")).order_by().values("visit").annotate(n=Count("pk")).values("n")
+    ), 0))
     return render(request, "inspections/visit_list.html", {
         **list_context(request, filterset, qs), "can_record": services.may_record_visits(request.user),
     })
@@ -242,7 +246,8 @@ def visit_export(request):
             ]
 
     return xlsx_response(filename=f"指导登记表_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="指导登记表",
-                         headers=headers, rows=rows(), column_widths=[12, 22, 10, 10, 12, 12, 10, 10, 10, 40, 8, 8, 40, 24, 8, 8])
+                         headers=headers, rows=rows(), column_widths=[12, 22, 10, 10, 12, 12, 10, 10, 10, 40, 8, 8, 40, 24, 8, 8],
+                         request=request)
 
 
 @login_required
@@ -329,7 +334,7 @@ def problem_export(request):
         for p in qs.iterator(chunk_size=2000)
     )
     return xlsx_response(filename=f"存在问题_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="存在问题",
-                         headers=headers, rows=rows, column_widths=[12, 12, 12, 12, 12, 10, 16, 60, 40])
+                         headers=headers, rows=rows, column_widths=[12, 12, 12, 12, 12, 10, 16, 60, 40], request=request)
 
 
 @login_required
@@ -343,7 +348,7 @@ def experience_export(request):
         for v in qs.iterator(chunk_size=2000)
     )
     return xlsx_response(filename=f"典型经验_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="典型经验",
-                         headers=headers, rows=rows, column_widths=[12, 12, 12, 12, 12, 80, 8])
+                         headers=headers, rows=rows, column_widths=[12, 12, 12, 12, 12, 80, 8], request=request)
 
 
 QUOTA_STATES = {"done": "已指导", "missing": "未到", "current": "本周", "future": "", "holiday": "假期"}
@@ -367,4 +372,4 @@ def quota_export(request):
 
     rows = ([r["team"].name, r["county"].name, *(cell(c) for c in r["cells"]), r["days"], r["missing"]] for r in quota_rows)
     return xlsx_response(filename=f"每周指导情况_{campaign.name}_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="每周指导情况",
-                         headers=headers, rows=rows, column_widths=[12, 12, *([10] * len(weeks)), 8, 8])
+                         headers=headers, rows=rows, column_widths=[12, 12, *([10] * len(weeks)), 8, 8], request=request)

@@ -44,7 +44,7 @@ def campaign_export(request, pk):
     headers = next(rows)
     return xlsx_response(
         filename=f"{campaign.name}_名单_{timezone.localdate():%Y%m%d}.xlsx", sheet_title="名单",
-        headers=headers, rows=rows, column_widths=[12, 24, 12, 30, 40],
+        headers=headers, rows=rows, column_widths=[12, 24, 12, 30, 40], request=request,
     )
 
 

@@ -84,6 +84,17 @@ class VillageAdmin(ExcelImportAdminMixin, SimpleHistoryAdmin):
     def full_name(self, obj):
         return obj.full_name
 
+    def delete_model(self, request, obj):
+        from .services import village_delete
+
+        village_delete(acting_user=request.user, village=obj)
+
+    def delete_queryset(self, request, queryset):
+        from .services import village_delete
+
+        for village in queryset:
+            village_delete(acting_user=request.user, village=village)
+
 
 @admin.register(Household)
 class HouseholdAdmin(ExcelImportAdminMixin, SimpleHistoryAdmin):
@@ -104,6 +115,18 @@ class HouseholdAdmin(ExcelImportAdminMixin, SimpleHistoryAdmin):
         return obj.village.full_name
 
     form = HouseholdAdminForm
+
+    # Deleting goes through the service, like every write: the village's figures and stars follow.
+    def delete_model(self, request, obj):
+        from .services import household_delete
+
+        household_delete(acting_user=request.user, household=obj)
+
+    def delete_queryset(self, request, queryset):
+        from .services import household_delete
+
+        for household in queryset.select_related("village"):
+            household_delete(acting_user=request.user, household=household)
 
 
 @admin.register(Category)

@@ -62,9 +62,12 @@ def demo_exists() -> bool:
 def demo_reset():
     """Remove the synthetic households (and the synthetic places of earlier versions).
     The real places stay: they are the division table's, as an import would load them."""
-    Household.objects.filter(head_id_number__startswith=ID_PREFIX).delete()
-    townships = Township.objects.filter(name__startswith=LEGACY_PREFIX)
-    Household.objects.filter(village__township__in=townships).delete()
+    from .summaries import paused
+
+    with paused():  # the villages' figures are recounted once at the end, not per household
+        Household.objects.filter(head_id_number__startswith=ID_PREFIX).delete()
+        townships = Township.objects.filter(name__startswith=LEGACY_PREFIX)
+        Household.objects.filter(village__township__in=townships).delete()
     Village.objects.filter(township__in=townships).delete()
     townships.delete()
     County.objects.filter(name__startswith=LEGACY_PREFIX).delete()
@@ -149,6 +152,9 @@ def generate(*, scale_name="city", seed=2018, limit_counties=None, villages_per_
     if batch:
         Household.objects.bulk_create(batch)
         total += len(batch)
+    from .summaries import village_summaries_refresh
+
+    village_summaries_refresh(village_ids=villages)  # bulk inserts send no signal: count once
     return {"counties": len(county_codes), "townships": len(township_codes), "villages": len(villages),
             "households": total, "new_places": new_places}
 

@@ -10,6 +10,31 @@ from .choices import ExitStatus, HouseholdStatus
 from .models import County, Household, Township, Village
 
 
+class FastSelect(forms.Select):
+    """A <select> rendered in one string join instead of a template per option.
+
+    A province-wide user's county list has 188 options; rendered by Django's option templates it
+    took a third of a list page's time. Same HTML, same attributes, same selected option."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.forms.utils import flatatt
+        from django.utils.html import format_html
+        from django.utils.safestring import mark_safe
+
+        chosen = set(self.format_value(value))
+        final = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        options = []
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            options.append(format_html('<option value="{}"{}>{}</option>', option_value,
+                                       mark_safe(" selected") if option_value in chosen else "", label))
+        return mark_safe(f"<select{flatatt(final)}>\n" + "\n".join(options) + "\n</select>")
+
+
+# How a place's option reads in a filter's list (its full_name), from columns alone.
+PLACE_LABELS = {County: ("city__name", "name"), Township: ("county__city__name", "county__name", "name")}
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     """A filter set whose choice lists show only what the user may see.
 
@@ -27,10 +52,28 @@ class ScopedFilterSet(django_filters.FilterSet):
         for name, queryset in self.scoped_querysets(user).items():
             if name in self.filters:
                 self.filters[name].queryset = queryset
+
         for f in self.filters.values():
             widget = f.field.widget
             css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
             widget.attrs.setdefault("class", css)
+            if type(widget) is forms.Select:
+                widget.__class__ = FastSelect  # same widget, rendered without a template per option
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(self, "_place_labels", False):
+            self._place_labels = True
+            for name, field in form.fields.items():
+                model = getattr(getattr(field, "queryset", None), "model", None)
+                if name in ("county", "township") and model in PLACE_LABELS:
+                    # The options' labels from one narrow read, not a model instance (and its city) per
+                    # option: the provincial office's list has 188 counties on every list page.
+                    field.widget.choices = [("", field.empty_label)] + [
+                        (pk, "".join(names)) for pk, *names in field.queryset.values_list("pk", *PLACE_LABELS[model])
+                    ]
+        return form
 
     @property
     def qs(self):
@@ -46,7 +89,7 @@ class ScopedFilterSet(django_filters.FilterSet):
 
     def scoped_querysets(self, user):
         counties = County.objects.visible_to(user).select_related("city")
-        townships = Township.objects.visible_to(user).select_related("county")
+        townships = Township.objects.visible_to(user).select_related("county__city")  # its label names the city
         county_id = self._param("county")
         if county_id:
             townships = townships.filter(county_id=county_id)
@@ -59,6 +102,10 @@ class ScopedFilterSet(django_filters.FilterSet):
 
 # 2 to 12 digits: a division code or the code of a province, city, county or township above the village.
 CODE_QUERY = re.compile(r"\d{2,12}")
+# 4 to 18 characters of an ID number's end (the masked number shows the last four: 410***********1234).
+ID_TAIL = re.compile(r"\d{3,17}[\dXx]")
+# A term that finds more villages than this is matched by a subquery rather than a list of ids.
+VILLAGE_IDS_LIMIT = 5000
 
 CATEGORY_CHOICES = [(n, f"第{n}类") for n in range(1, 9)]
 
@@ -135,16 +182,62 @@ class HouseholdFilterSet(ScopedFilterSet):
 
     def search(self, queryset, name, value):
         """By head of household, or by village, township or county name (several words must all match),
-        or by a village's division code or a prefix of one."""
+        by a village's division code or a prefix of one, or by the end of the head's ID number.
+
+        Shaped for the indexes (migration 0010): the name and the ID number are matched on the
+        household's own columns (pg_trgm GIN indexes on PostgreSQL, plain LIKE on SQLite), and the
+        places by the ids of the villages they name, looked up first — so the database can combine
+        the indexes (a bitmap OR) instead of joining every household to its places.
+        """
         value = value.strip()
-        if CODE_QUERY.fullmatch(value):
-            return queryset.filter(village__code__startswith=value)
+        if CODE_QUERY.fullmatch(value) or ID_TAIL.fullmatch(value):
+            found = Q(head_id_number__endswith=value.upper()) if ID_TAIL.fullmatch(value) else Q(pk__in=[])
+            if CODE_QUERY.fullmatch(value):
+                found |= _in_villages(Village.objects.filter(code__startswith=value))
+            return queryset.filter(found)
         for part in (p for p in re.split(r"[\s/／、,，]+", value) if p):
-            queryset = queryset.filter(
-                Q(head_name__contains=part) | Q(village__name__contains=part)
-                | Q(village__township__name__contains=part) | Q(village__county__name__contains=part)
+            places = Village.objects.filter(
+                Q(name__contains=part) | Q(township__name__contains=part) | Q(county__name__contains=part)
             )
+            queryset = queryset.filter(name_matches(part) | _in_villages(places))
         return queryset
+
+    def fast_count(self):
+        """The list's count from the villages' summaries when only places and status are filtered (no search).
+
+        The filter set's queryset must be all the households the user may see (household_list), as
+        the list page gives it."""
+        from .selectors import household_count
+
+        if self.is_bound and not self.is_valid():
+            return 0
+        data = self.form.cleaned_data if self.is_bound else {}
+        if data.get("q"):
+            return None
+        return household_count(
+            user=self.user, county=data["county"].pk if data.get("county") else None,
+            township=data["township"].pk if data.get("township") else None, village=data.get("village"),
+            status=data.get("status") or None,
+        )
+
+
+def name_matches(part):
+    """A head of household's name containing the term.
+
+    A term of two characters matches the names it begins or ends: in a name of up to three
+    characters (nearly every Chinese name) that is every place two characters can stand, and it is
+    what a trigram index can serve — a two-character LIKE '%…%' has no trigram and scans the table.
+    """
+    if len(part) == 2:
+        return Q(head_name__startswith=part) | Q(head_name__endswith=part)
+    return Q(head_name__contains=part)
+
+
+def _in_villages(villages):
+    ids = list(villages.order_by().values_list("pk", flat=True)[:VILLAGE_IDS_LIMIT + 1])
+    if len(ids) > VILLAGE_IDS_LIMIT:
+        return Q(village__in=villages.order_by().values("pk"))
+    return Q(village_id__in=ids)
 
 
 class KeyVillageFilterSet(ScopedFilterSet):

@@ -22,6 +22,7 @@ from openpyxl.styles import Font, PatternFill
 from . import services
 from .forms import ImportUploadForm
 from .importers import HOUSEHOLD_COLUMNS, VILLAGE_COLUMNS
+from .jobs import IMPORT_JOB_ROWS
 
 KINDS = {
     "villages": {"label": "村", "unit": "个村", "columns": VILLAGE_COLUMNS, "service": services.village_import,
@@ -78,10 +79,75 @@ def _upload_folder():
     return folder
 
 
+def _save_upload(upload, target):
+    upload.seek(0)
+    with target.open("wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+
+
+def _sheet_rows(upload):
+    """The rows of the upload's first sheet, counted without reading its cells; None when it cannot tell
+    (the import itself then reports what is wrong with the file)."""
+    from .excel import check_upload
+    from .importers import FirstSheet
+
+    try:
+        check_upload(upload)
+        return FirstSheet(upload, chunk_bytes=1).total_rows()
+    except Exception:  # noqa: BLE001 — not a readable workbook: the import says why
+        return None
+    finally:
+        upload.seek(0)
+
+
+def result_as_dict(result):
+    """An ImportResult as a job keeps it (JSON)."""
+    from dataclasses import asdict
+
+    return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+            "errors": list(result.errors),
+            "samples": {key: [asdict(row) for row in rows] for key, rows in result.samples.items()}}
+
+
+def result_from_dict(data):
+    from .services import ImportResult, PreviewRow
+
+    return ImportResult(
+        created=data.get("created", 0), updated=data.get("updated", 0), unchanged=data.get("unchanged", 0),
+        errors=list(data.get("errors", [])),
+        samples={key: [PreviewRow(**row) for row in rows] for key, rows in data.get("samples", {}).items()},
+    )
+
+
+def _confirm_job(request, kind, spec):
+    """Confirm a checked upload that ran as a job: the write runs as a job too (villages/jobs.py)."""
+    from .jobs import import_start
+    from .models import Job
+
+    check = Job.objects.filter(user=request.user, kind=Job.Kind.IMPORT_CHECK, target=kind, status=Job.Status.DONE,
+                               pk=request.POST.get("job") if str(request.POST.get("job", "")).isdigit() else None).first()
+    path = Path(check.params.get("path", "")) if check else None
+    if check is None or check.result.get("errors") or check.params.get("confirmed") or not path.is_file():
+        messages.error(request, "预览已失效，请重新上传文件。")
+        return redirect(request.path)
+    check.params = {**check.params, "confirmed": True}
+    check.save(update_fields=["params"])
+    job = import_start(user=request.user, kind=kind, label=spec["label"], path=path, check=check,
+                       total=check.rows_total, back=request.path)
+    return redirect(job)
+
+
 def import_flow(request, *, kind, template, context, done_url):
-    """Upload and preview (dry run), then confirm (the real import, all or nothing)."""
+    """Upload and preview (dry run), then confirm (the real import, all or nothing).
+
+    A sheet of more than IMPORT_JOB_ROWS rows is checked, and then written, by background jobs
+    (villages/jobs.py): the page hands over at once and the job's page shows the progress and, once
+    checked, the same preview with the same confirm button."""
     spec = KINDS[kind]
     context = {**context, "kind": kind, "spec": spec}
+    if request.method == "POST" and "confirm" in request.POST and "job" in request.POST:
+        return _confirm_job(request, kind, spec)
     if request.method == "POST" and "confirm" in request.POST:
         pending = request.session.get(SESSION_KEY) or {}
         path = Path(pending.get("path", ""))
@@ -101,15 +167,21 @@ def import_flow(request, *, kind, template, context, done_url):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        rows = _sheet_rows(upload)
+        if rows is not None and rows > IMPORT_JOB_ROWS:
+            from .jobs import import_start
+
+            target = _upload_folder() / f"{secrets.token_urlsafe(16)}.xlsx"
+            _save_upload(upload, target)
+            job = import_start(user=request.user, kind=kind, label=spec["label"], path=target, total=rows,
+                               back=request.path)
+            return redirect(job)
         result = spec["service"](acting_user=request.user, file=upload, dry_run=True)
         context["result"] = result
         if result.ok:
             token = secrets.token_urlsafe(16)
             target = _upload_folder() / f"{token}.xlsx"
-            upload.seek(0)
-            with target.open("wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
+            _save_upload(upload, target)
             old = request.session.get(SESSION_KEY) or {}
             if old.get("path"):
                 Path(old["path"]).unlink(missing_ok=True)

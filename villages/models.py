@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -139,7 +141,12 @@ class Village(Place):
                 violation_error_message="已出列的村必须填写出列年份。",
             ),
         ]
-        indexes = [models.Index(fields=["county", "name"]), models.Index(fields=["code"])]
+        indexes = [
+            models.Index(fields=["county", "name"]),
+            models.Index(fields=["code"]),
+            # The lists' order (villages.selectors.village_list): a page is read off this index, never sorted.
+            models.Index(fields=["county", "township", "name"], name="village_place_order"),
+        ]
 
     def save(self, *args, **kwargs):
         if self.township_id:
@@ -219,10 +226,25 @@ class Household(models.Model):
                 violation_error_message="已脱贫户必须填写脱贫年份。",
             ),
         ]
-        indexes = [models.Index(fields=["village", "status"])]
+        indexes = [
+            models.Index(fields=["village", "status"]),
+            # The household list's order: by village, then head of household (villages.selectors.household_list).
+            models.Index(fields=["village", "head_name", "id"], name="household_list_order"),
+            # Search by name and by the ID number's tail (LIKE '%…%'): trigram indexes, on PostgreSQL only
+            # (migration 0011 skips them elsewhere; SQLite scans, which is fine at its scale).
+            GinIndex(fields=["head_name"], opclasses=["gin_trgm_ops"], name="household_name_trgm"),
+            GinIndex(fields=["head_id_number"], opclasses=["gin_trgm_ops"], name="household_id_trgm"),
+        ]
 
     def __str__(self):
         return f"{self.head_name}（{self.masked_id_number}）"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The village it was read in: moving a household recounts both villages (villages/summaries.py).
+        instance._loaded_village_id = instance.__dict__.get("village_id")
+        return instance
 
     @property
     def masked_id_number(self):
@@ -352,3 +374,101 @@ class VillageSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.village.name} {self.month.year}年{self.month.month}月"
+
+
+class VillageSummary(models.Model):
+    """A village's household figures as lists and home pages show them, kept equal to a recount.
+
+    Lists and home pages read these instead of counting two million households on every view.
+    Only villages.summaries writes them: after every write of households (create, edit, delete,
+    import, by the services or any other path of the ORM) in the same transaction, and nightly for
+    all villages. A village without a row has no households.
+    """
+
+    village = models.OneToOneField(Village, models.CASCADE, primary_key=True, related_name="summary", verbose_name="村")
+    # The village's place, copied so that a count over a county or township reads this table alone.
+    county = models.ForeignKey(County, models.CASCADE, related_name="+", verbose_name="县（市、区）")
+    township = models.ForeignKey(Township, models.CASCADE, related_name="+", verbose_name="乡（镇）")
+    households = models.PositiveIntegerField("户数", default=0)
+    # One column per household status (HouseholdStatus values), so a status filter's count is one sum.
+    poor = models.PositiveIntegerField("未脱贫户", default=0)
+    pre_exit = models.PositiveIntegerField("预脱贫户", default=0)
+    exited = models.PositiveIntegerField("已脱贫户", default=0)
+    returned = models.PositiveIntegerField("返贫户", default=0)
+    marginal = models.PositiveIntegerField("边缘户", default=0)
+    poor_population = models.PositiveIntegerField("贫困人口", default=0, help_text="未脱贫、预脱贫、返贫户的人口。")
+
+    county_lookup = "county"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "村户数汇总"
+        ordering = ["village"]
+
+    def __str__(self):
+        return f"{self.village_id}：{self.households}户"
+
+
+class Job(models.Model):
+    """A long export or import run by a Celery worker, with its progress, for the one user who started it.
+
+    Exports of more than a few thousand rows and imports of big files become jobs (villages/jobs.py):
+    the page shows a progress bar and the user may come back to the list of their jobs. A finished
+    export's file is kept for a day (JOB_FILE_HOURS), then removed by the cleanup task on beat.
+    """
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "导出"
+        IMPORT_CHECK = "import_check", "导入检查"
+        IMPORT = "import", "导入"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="jobs", verbose_name="用户")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    title = models.CharField("内容", max_length=200)
+    # The export's URL name (villages:household_export) or the import's kind (households).
+    target = models.CharField("目标", max_length=100)
+    # An export: the list's filters (a query string); an import: the uploaded file and the check job.
+    params = models.JSONField("参数", default=dict, blank=True)
+    # The counties the user could see when the file was written (None: all): the file is served only
+    # while the user still sees all of them.
+    scope = models.JSONField("可见范围", null=True, blank=True)
+    rows_done = models.PositiveIntegerField("已处理行数", default=0)
+    rows_total = models.PositiveIntegerField("总行数", null=True, blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+    error = models.TextField("错误", blank=True)
+    file_path = models.CharField("文件", max_length=300, blank=True)
+    file_name = models.CharField("文件名", max_length=200, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    expires_at = models.DateTimeField("保留至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台任务"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["expires_at"])]
+
+    def __str__(self):
+        return f"{self.title}（{self.get_status_display()}）"
+
+    def get_absolute_url(self):
+        return reverse("villages:job_detail", args=[self.pk])
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return None
+        return min(99, int(100 * self.rows_done / self.rows_total))

@@ -1,29 +1,29 @@
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from .choices import POOR_STATUSES, HouseholdStatus
-from .models import County, Household, StarRating, Village
+from .models import County, Household, StarRating, Village, VillageSummary
 
 
 def place_counts(*, user):
-    """Headline figures of what the user can see: counties, villages, households, key villages."""
-    villages = Village.objects.visible_to(user)
-    households = Household.objects.visible_to(user).aggregate(
-        households=Count("pk"),
-        poor_households=Count("pk", filter=Q(status__in=POOR_STATUSES)),
-        poor_population=Sum("member_count", filter=Q(status__in=POOR_STATUSES)),
+    """Headline figures of what the user can see: counties, villages, households, key villages.
+
+    Four reads of one table each, never of the households: the villages, their summaries
+    (villages/summaries.py) and their ratings — at province scale 48,000 rows, not 2,000,000.
+    """
+    villages = Village.objects.visible_to(user).order_by().aggregate(
+        villages=Count("pk"), poor_villages=Count("pk", filter=Q(is_poor_village=True)),
     )
-    stars = StarRating.objects.visible_to(user).aggregate(
+    households = VillageSummary.objects.visible_to(user).order_by().aggregate(
+        households=Sum("households"),
+        poor_households=Sum(F("poor") + F("pre_exit") + F("returned")),
+        poor_population=Sum("poor_population"),
+    )
+    stars = StarRating.objects.visible_to(user).order_by().aggregate(
         key_villages=Count("pk", filter=Q(stars__gte=1)),
         three_star=Count("pk", filter=Q(stars=3)),
     )
-    return {
-        "counties": County.objects.visible_to(user).count(),
-        "villages": villages.count(),
-        "poor_villages": villages.filter(is_poor_village=True).count(),
-        **households,
-        "poor_population": households["poor_population"] or 0,
-        **stars,
-    }
+    figures = {**villages, **households, **stars}
+    return {"counties": County.objects.visible_to(user).count(), **{k: v or 0 for k, v in figures.items()}}
 
 
 def village_population_summary(village):
@@ -50,19 +50,37 @@ def village_rating_summary(village):
     return rating or {"categories": [], "stars": 0}
 
 
+# The lists' orders are read off an index (migration 0010), so a page is found without sorting the
+# province: villages by county, township, name; households by village, then head of household.
+VILLAGE_ORDER = ("county_id", "township_id", "name")
+HOUSEHOLD_ORDER = ("village_id", "head_name", "id")
+
+
 def village_list(*, user):
+    """The villages the user may see, with their household count from the summary (no join of households;
+    the page's count drops these joins)."""
     return (
         Village.objects.visible_to(user)
-        .select_related("township__county", "star_rating")
-        .annotate(household_count=Count("households"))
-        .order_by("county__name", "township__name", "name")
+        .select_related("township__county", "star_rating", "summary")
+        .order_by(*VILLAGE_ORDER)
     )
 
 
 def household_list(*, user):
-    return Household.objects.visible_to(user).select_related("village__township__county").order_by(
-        "village__county__name", "village__township__name", "village__name", "head_name"
-    )
+    return Household.objects.visible_to(user).select_related("village__township__county").order_by(*HOUSEHOLD_ORDER)
+
+
+def household_count(*, user, county=None, township=None, village=None, status=None):
+    """How many households the user may see (in a county, township or village; of one status), read from
+    the villages' summaries alone."""
+    summaries = VillageSummary.objects.visible_to(user).order_by()
+    if county is not None:
+        summaries = summaries.filter(county_id=county)
+    if township is not None:
+        summaries = summaries.filter(township_id=township)
+    if village is not None:
+        summaries = summaries.filter(village_id=village)
+    return summaries.aggregate(n=Sum(status or "households"))["n"] or 0
 
 
 def village_rating_explanation(village, *, year=None):

@@ -23,6 +23,11 @@ urlpatterns = [
     path("households/export/", views.household_export, name="household_export"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
+    # Long exports and imports (villages/jobs.py): the user's own list, a job's page, its progress, its file.
+    path("jobs/", views.job_list_view, name="job_list"),
+    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/progress/", views.job_progress, name="job_progress"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
 ]
 
 register_list_page("villages:village_list", filterset=VillageFilterSet, export="villages:village_export")

@@ -5,6 +5,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from ._progress import ProgressBar
+
 
 class ImportCommand(BaseCommand):
     service = None  # the import service: f(*, acting_user, file, dry_run) -> ImportResult
@@ -24,8 +26,10 @@ class ImportCommand(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"文件不存在：{file}")
+        bar = ProgressBar(self.stderr._out, unit="行", label="检查 " if dry_run else "导入 ")
         with path.open("rb") as fh:
-            result = type(self).service(acting_user=acting_user, file=fh, dry_run=dry_run)
+            result = type(self).service(acting_user=acting_user, file=fh, dry_run=dry_run, progress=bar)
+        bar.finish()
         if result.errors:
             for error in result.errors:
                 self.stderr.write(error)
