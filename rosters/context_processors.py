@@ -11,6 +11,7 @@ def role(request):
 # 1366 px. An entry whose URL is not installed is left out, and a menu with no entries left.
 NAV_ITEMS = (
     ("首页", "home", None),
+    ("数据看板", "dashboard:overview", (Role.CITY, Role.COUNTY, Role.ADMIN)),
     ("填写指导登记表", "inspections:visit_create", (Role.COUNTY, Role.TEAM, Role.CITY)),
     ("指导记录", "inspections:visit_list", None),
     ("督查记录", "inspections:trip_list", None),
