@@ -8,7 +8,8 @@ Every panel applies every filter; how depends on what the panel counts:
   rows of that kind belong to it; rows of the other kinds are bounded by its months;
 - **county**/**city** narrow the counties, within what the user may see;
 - **group** (工作组): the rows of its kind are its own (its visits, its trips, the items
-  it issued); the other panels are narrowed to the counties it covers.
+  it issued); the other panels are narrowed to the counties it covers and, like a chosen
+  campaign, to its campaign's months.
 
 The guidance and inspection panels show one campaign (its weeks, its months): the one
 chosen, the group's, or else the one running today (the latest before the period's
