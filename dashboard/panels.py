@@ -25,6 +25,8 @@ GUIDANCE, INSPECTION, LISTED = TeamKind.GUIDANCE, TeamKind.INSPECTION, TeamKind.
 # --- the shapes: plain dicts, so a panel can be cached, rendered and exported alike -----------------
 
 def cell(value, url=None, fmt="int", **extra):
+    """A value and the list behind it. ``exact=False`` marks a figure that is not the number of the list's rows
+    (days guided link to the visits of those days)."""
     return {"v": value, "u": url, "f": fmt, **extra}
 
 
@@ -281,7 +283,7 @@ def guidance(f, rules=True):
         team_url = links.visits(campaign=campaign, team=team_id, date_from=first, date_to=last, **_visit_scope(f, ids, team_id))
         grid_rows.append([text(name, links.dashboard("guidance", **f.params(team=team_id, campaign=None))),
                           text(county_names, None)] + cells
-                         + [cell(team_days, team_url), cell(missed), rate(owed_n - missed, owed_n)])
+                         + [cell(team_days, team_url, exact=False), cell(missed), rate(owed_n - missed, owed_n)])
         chart_done.append((name, owed_n - missed, missed, team_url))
     week_cols = [col(f"{a:%m.%d}") for _, a, _ in weeks]
     grid = table("guidance_quota", "每周指导情况（每组每周到每个分包县至少指导1天，郑州市工作方案 三）",
@@ -301,7 +303,8 @@ def guidance(f, rules=True):
     for r in crowded.order_by("date", "team_id")[:200]:
         day_rows.append([text(_team_name(f, r["team_id"])), cell(r["date"], None, "date"),
                          cell(r["n"], links.visits(campaign=campaign, team=r["team_id"], date_from=r["date"],
-                                                   date_to=r["date"], **_visit_scope(f, ids, r["team_id"])))])
+                                                   date_to=r["date"], **_visit_scope(f, ids, r["team_id"])),
+                              exact=False)])
     # ZZ 六(四): a village is guided once in a campaign, unless the city office allowed it again.
     repeats = (VillageVisitFact.objects.filter(campaign_id=campaign, county_id__in=ids, visits__gt=1,
                                                last_date__gte=first, last_date__lte=last)
@@ -547,7 +550,7 @@ def rectification(f):
         series(label, [r[i + 1]["v"] for r in rows], [r[i + 1]["u"] for r in rows], stack="s", color=colors[key])
         for i, (key, label) in enumerate(STATUSES)])
     ranked.sort(key=lambda x: (-x[0][8]["v"], -x[2], x[0][0]["v"]))
-    rank_rows = [[cell(i), r[0], r[8], cell(counts["closed_due"], r[8]["u"]), r[7], r[6]]
+    rank_rows = [[cell(i), r[0], r[8], cell(counts["closed_due"], r[8]["u"], exact=False), r[7], r[6]]
                  for i, (r, counts, due) in enumerate(ranked, start=1)]
     rank_table = table("rectification_rank", "整改率排名",
                        [col("名次"), col(level_label, False), col("整改率"), col("已销号（已到期或提前）"), col("已到期"),
@@ -621,7 +624,7 @@ def letter_timeliness(f, totals_only=False):
     for label, counts, p, drill in place_rows:
         def u(state, p=p, drill=drill):
             return drill or (links.trips_detail(letter=state, **params, **p) if p is not None else None)
-        rows.append([label, cell(counts["trips"], u("")), *[cell(counts[k], u(k)) for k, _ in LETTER_STATES],
+        rows.append([label, cell(counts["trips"], u("due")), *[cell(counts[k], u(k)) for k, _ in LETTER_STATES],
                      rate(counts["on_time"], counts["trips"] - counts["waiting"])])
     totals = _sum([r[1] for r in place_rows], fields)
     scope = _scope_params(f, INSPECTION)
@@ -629,7 +632,7 @@ def letter_timeliness(f, totals_only=False):
     def tu(state):
         return links.trips_detail(letter=state, **params, **scope) if scope is not None else None
 
-    total = [text("合计"), cell(totals["trips"], tu("")), *[cell(totals[k], tu(k)) for k, _ in LETTER_STATES],
+    total = [text("合计"), cell(totals["trips"], tu("due")), *[cell(totals[k], tu(k)) for k, _ in LETTER_STATES],
              rate(totals["on_time"], totals["trips"] - totals["waiting"])]
     level_label = "市" if f.level == "city" else "县（市、区）"
     tab = table("rectification_letters", "督查后3个工作日内发出整改函（河源市工作方案 四）",
