@@ -199,8 +199,7 @@ def snapshot(county_ids=None, kinds=None):
     """{table: rows} as the summary tables hold them (for the tests and ``check_dashboard``)."""
     out = {}
     for model in tables_of(kinds):
-        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
-        out[model] = list(_in(model.objects.all(), "county_id", county_ids).values(*fields))
+        out[model] = list(_in(model.objects.all(), "county_id", county_ids).values(*_fields(model)))
     return out
 
 
@@ -223,9 +222,35 @@ def _as_set(rows):
 
 # --- writing them ----------------------------------------------------------------------------------
 
+def _fields(model):
+    return [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
+
+
 def _replace(model, county_ids, rows):
-    _in(model.objects.all(), "county_id", county_ids).delete()
-    model.objects.bulk_create([model(**r) for r in rows], batch_size=2000)
+    """Make the table's rows of these counties equal ``rows``, writing only what differs.
+
+    A write usually changes a handful of rows of one county: the others are left alone, so a refresh
+    costs a read of the county's rows, and a delete and an insert of the few that changed.
+    """
+    from collections import Counter
+
+    fields = _fields(model)
+    pk = model._meta.pk.attname
+    current = list(_in(model.objects.all(), "county_id", county_ids).values(pk, *fields))
+    wanted = Counter(tuple(r[f] for f in fields) for r in rows)
+    stale = []
+    for row in current:
+        key = tuple(row[f] for f in fields)
+        if wanted[key] > 0:
+            wanted[key] -= 1
+        else:
+            stale.append(row[pk])
+    if stale:
+        for start in range(0, len(stale), 5000):
+            model.objects.filter(**{f"{pk}__in": stale[start:start + 5000]}).delete()
+    new = [model(**dict(zip(fields, key, strict=True))) for key, n in wanted.items() for _ in range(n)]
+    model.objects.bulk_create(new, batch_size=2000)
+    return len(stale), len(new)
 
 
 def bump_version(*, rebuilt=False):
@@ -241,9 +266,14 @@ def current_version():
     return m.SummaryState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
 
 
-@transaction.atomic
 def summaries_refresh(*, county_ids, kinds=None):
-    """Recount the summaries of these counties (the tables of ``kinds``, or all) from the raw rows."""
+    """Recount the summaries of these counties (the tables of ``kinds``, or all) from the raw rows.
+    Returns the number of summary rows written (deleted or inserted)."""
+    return _refresh(county_ids, kinds, bump=True)
+
+
+@transaction.atomic
+def _refresh(county_ids, kinds, *, bump):
     from villages.models import County
 
     ids = sorted(set(County.objects.filter(pk__in=list(county_ids)).values_list("pk", flat=True)))
@@ -252,19 +282,26 @@ def summaries_refresh(*, county_ids, kinds=None):
     # Lock the counties in one order: a second refresh of the same county waits for this one.
     m.CountyRefresh.objects.bulk_create([m.CountyRefresh(county_id=pk) for pk in ids], ignore_conflicts=True)
     list(m.CountyRefresh.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    changed = 0
     for model, rows in recount(ids, kinds).items():
-        _replace(model, ids, rows)
+        changed += sum(_replace(model, ids, rows))
     m.CountyRefresh.objects.filter(pk__in=ids).update(refreshed_at=timezone.now())
-    bump_version()
-    return len(ids)
+    if bump and changed:
+        # Cached pages stay valid when the write changed nothing the dashboards count.
+        bump_version()
+    return changed
 
 
-@transaction.atomic
-def summaries_rebuild(*, kinds=None):
-    """Recount every summary of every county (nightly; after a bulk load). Returns rows written per table."""
-    written = {}
-    for model, rows in recount(None, kinds).items():
-        _replace(model, None, rows)
-        written[model._meta.verbose_name] = len(rows)
+def summaries_rebuild(*, kinds=None, chunk=8):
+    """Recount every summary of every county (nightly; after a bulk load), a few counties at a time.
+
+    Each chunk is its own transaction under the counties' locks, so memory stays flat at province scale and
+    a refresh of one county waits for its chunk only. Returns the rows now held per table.
+    """
+    from villages.models import County
+
+    county_ids = list(County.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(county_ids), chunk):
+        _refresh(county_ids[start:start + chunk], kinds, bump=False)
     bump_version(rebuilt=True)
-    return written
+    return {model._meta.verbose_name: model.objects.count() for model in tables_of(kinds)}
