@@ -95,6 +95,7 @@ class Choices:
     campaigns: dict  # id → {"name", "kind", "start", "end", "listing"}
     teams: dict  # id → {"name", "kind", "campaign_id", "order", "counties"}
     years: list = field(default_factory=list)
+    sees_all: bool = False  # the province (or the admin): every county there is
 
     @property
     def cities(self):
@@ -106,7 +107,7 @@ class Choices:
 
 def load_choices(user, *, today=None):
     """Three queries: the counties, campaigns and groups the user may see (SPEC §1)."""
-    from rosters.models import Campaign, TeamCounty
+    from rosters.models import Campaign, Team
     from supervision.models import Listing
     from villages.models import County
 
@@ -115,14 +116,12 @@ def load_choices(user, *, today=None):
         c.pk: {"name": c.name, "city_id": c.city_id, "city": c.city.name}
         for c in County.objects.visible_to(user).select_related("city").order_by("city__name", "name")
     }
-    teams = {}
-    coverage = (TeamCounty.objects.visible_to(user).select_related("team")
-                .order_by("team__campaign_id", "team__order", "team__name", "order"))
-    for tc in coverage:
-        team = teams.setdefault(tc.team_id, {"name": tc.team.name, "kind": tc.team.kind,
-                                             "campaign_id": tc.team.campaign_id, "order": tc.team.order,
-                                             "counties": []})
-        team["counties"].append(tc.county_id)
+    # The groups of counties the user sees (their counties are read only for the group chosen).
+    teams = {
+        t["pk"]: {"name": t["name"], "kind": t["kind"], "campaign_id": t["campaign_id"], "order": t["order"]}
+        for t in Team.objects.visible_to(user).order_by("campaign_id", "order", "name").values(
+            "pk", "name", "kind", "campaign_id", "order")
+    }
     campaign_ids = {t["campaign_id"] for t in teams.values()}
     listings = dict(Listing.objects.values_list("campaign_id", "pk"))
     # Listed supervision's campaigns are few and public; the panel shows only the listed places the user sees.
@@ -132,7 +131,7 @@ def load_choices(user, *, today=None):
         for c in Campaign.objects.filter(pk__in=campaign_ids).order_by("-start_date", "name")
     }
     years = {today.year} | {y for c in campaigns.values() for y in range(c["start"].year, c["end"].year + 1)}
-    return Choices(counties=counties, campaigns=campaigns, teams=teams, years=sorted(years))
+    return Choices(counties=counties, campaigns=campaigns, teams=teams, years=sorted(years), sees_all=visible_all(user))
 
 
 def visible_all(user):
@@ -218,6 +217,15 @@ class Filters:
         return self.choices.teams.get(self.team) if self.team else None
 
     @property
+    def team_counties(self):
+        """The counties the chosen group covers (one query, the first time they are asked for)."""
+        if getattr(self, "_team_counties", None) is None:
+            from rosters.models import TeamCounty
+
+            self._team_counties = set(TeamCounty.objects.filter(team_id=self.team).values_list("county_id", flat=True))
+        return self._team_counties
+
+    @property
     def campaign_info(self):
         return self.choices.campaigns.get(self.campaign) if self.campaign else None
 
@@ -231,8 +239,7 @@ class Filters:
             ids = [c for c in ids if c == self.county]
         team = self.team_info
         if team and team["kind"] != kind:
-            covered = set(team["counties"])
-            ids = [c for c in ids if c in covered]
+            ids = [c for c in ids if c in self.team_counties]
         return ids
 
     def team_for(self, kind):

@@ -5,9 +5,16 @@ app's ``filtersets.py``); a link shows exactly the rows its number counts.
 """
 
 import datetime
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+
+
+@lru_cache(maxsize=64)
+def _base(name, prefix):
+    # A page holds thousands of links to a dozen lists: each list's address is looked up once.
+    return reverse(name)
 
 
 def _url(name, **params):
@@ -16,7 +23,7 @@ def _url(name, **params):
         if value in (None, "", False):
             continue
         query[key] = value.isoformat() if isinstance(value, datetime.date) else value
-    base = reverse(name)
+    base = _base(name, get_script_prefix())
     return f"{base}?{urlencode(query)}" if query else base
 
 

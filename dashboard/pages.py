@@ -66,9 +66,18 @@ def _form(f):
         options = [(pk, info["name"]) for pk, info in c.campaigns.items() if info["kind"] == kind]
         if options:
             campaign_groups.append((label, options))
+    # The groups of the campaign chosen, else of the campaigns the panels show (a province has hundreds of groups).
+    if f.campaign:
+        shown = {f.campaign}
+    elif f.team:
+        shown = {c.teams[f.team]["campaign_id"]}
+    else:
+        shown = {f.campaign_in_effect(kind) for kind in ("guidance", "inspection", "listed")} - {None}
     team_groups = {}
     for pk, info in sorted(c.teams.items(), key=lambda kv: (kv[1]["campaign_id"], kv[1]["order"], kv[1]["name"])):
-        team_groups.setdefault(c.campaigns.get(info["campaign_id"], {}).get("name", ""), []).append((pk, info["name"]))
+        if info["campaign_id"] in shown:
+            team_groups.setdefault(c.campaigns.get(info["campaign_id"], {}).get("name", ""), []).append(
+                (pk, info["name"]))
     county_groups = {}
     for pk, info in c.counties.items():
         if not f.city or info["city_id"] == f.city:

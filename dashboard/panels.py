@@ -100,6 +100,14 @@ def _places(f, tab, kind, per_county, fields):
     return out
 
 
+def _scope(f, ids, field="county_id"):
+    """The counties counted, as a condition — none at all when they are every county of the province, so the
+    province's figures read the summaries without a list of 190 ids."""
+    if f.choices.sees_all and len(ids) == len(f.choices.counties):
+        return Q()
+    return Q(**{f"{field}__in": ids})
+
+
 def _sum(rows, fields):
     return {k: sum(r[k] or 0 for r in rows) for k in fields}
 
@@ -135,14 +143,14 @@ def key_villages(f):
     ids = f.county_ids()  # a group of any kind narrows to its counties; a guidance group also to its visits
     township_level = f.level == "township"
     group = "township_id" if township_level else "county_id"
-    stars = (VillageFact.objects.filter(county_id__in=ids, stars__gte=1).order_by().values(group)
+    stars = (VillageFact.objects.filter(_scope(f, ids, "county_id"), stars__gte=1).order_by().values(group)
              .annotate(three=Count("pk", filter=Q(stars=3)), two=Count("pk", filter=Q(stars=2)),
                        one=Count("pk", filter=Q(stars=1)), key=Count("pk")))
     if township_level:
         stars = stars.annotate(name=F("township__name"))
     visited = {}
     if campaign:
-        vq = VillageVisitFact.objects.filter(campaign_id=campaign, county_id__in=ids, stars__gte=1)
+        vq = VillageVisitFact.objects.filter(_scope(f, ids, "county_id"), campaign_id=campaign, stars__gte=1)
         vq = _date_range(vq, "first_date", start, end)
         if team:
             vq = vq.filter(team_id=team)
@@ -236,11 +244,11 @@ def guidance(f, rules=True):
     if first > last:
         return {"key": "guidance", "title": "指导", "tables": [], "charts": [], "campaign": info["name"],
                 "empty": f"所选期间不在{info['name']}（{info['start']:%Y年%m月%d日}—{info['end']:%Y年%m月%d日}）之内。"}
-    coverage = TeamCounty.objects.filter(campaign_id=campaign, kind=GUIDANCE, county_id__in=ids)
+    coverage = TeamCounty.objects.filter(_scope(f, ids, "county_id"), campaign_id=campaign, kind=GUIDANCE)
     if team:
         coverage = coverage.filter(team_id=team)
     coverage = list(coverage.order_by("team__order", "team__name", "order").values_list("team_id", "county_id"))
-    days = VisitDayFact.objects.filter(campaign_id=campaign, county_id__in=ids, date__gte=first, date__lte=last)
+    days = VisitDayFact.objects.filter(_scope(f, ids, "county_id"), campaign_id=campaign, date__gte=first, date__lte=last)
     if team:
         days = days.filter(team_id=team)
     per_week = {(r["team_id"], r["county_id"], r["week"]): r["n"] for r in days.order_by().values(
@@ -251,52 +259,72 @@ def guidance(f, rules=True):
     teams = {}
     for team_id, county_id in coverage:
         teams.setdefault(team_id, []).append(county_id)
+    # The rows: a group and the counties it covers; for the province, a city and every group-county pair in it.
+    by_city = f.level == "city"
+    groups = {}
+    for team_id, counties in teams.items():
+        for county_id in counties:
+            key = f.choices.counties[county_id]["city_id"] if by_city else team_id
+            groups.setdefault(key, []).append((team_id, county_id))
+    past_owed = [w for w, a, b in weeks if owed[w] and b < f.today]
     grid_rows, chart_done = [], []
     tot = {"owed": 0, "done": 0, "missed": 0, "days": 0}
-    for team_id, counties in teams.items():
-        cells, done, missed, team_days = [], 0, 0, 0
+    for key, pairs in groups.items():
+        visited_by_week = {w: sum(1 for t, c in pairs if per_week.get((t, c, w))) for w, _, _ in weeks}
+        days_by_week = {w: sum(per_week.get((t, c, w), 0) for t, c in pairs) for w, _, _ in weeks}
+        owed_n = len(pairs) * len(past_owed)
+        missed = sum(len(pairs) - visited_by_week[w] for w in past_owed)
+        group_days = sum(days_by_week.values())
+        tot["owed"] += owed_n
+        tot["missed"] += missed
+        tot["days"] += group_days
+        if not rules:
+            continue
+        if by_city:
+            name = f.choices.counties[pairs[0][1]]["city"]
+            drill = links.dashboard("guidance", **f.params(city=key, county=None))
+            label, place_names = text(name, drill), f"{len(pairs)}个县（市、区）"
+            total_url = None
+        else:
+            name = _team_name(f, key)
+            drill = None
+            label = text(name, links.dashboard("guidance", **f.params(team=key, campaign=None)))
+            place_names = "、".join(f.choices.counties[c]["name"] for _, c in pairs if c in f.choices.counties)
+            scope = _visit_scope(f, ids, key)
+            total_url = links.visits(campaign=campaign, team=key, date_from=first, date_to=last, **scope)
+        cells = []
         for monday, a, b in weeks:
-            visited = sum(1 for c in counties if per_week.get((team_id, c, monday)))
-            n_days = sum(per_week.get((team_id, c, monday), 0) for c in counties)
-            team_days += n_days
+            visited, n_days = visited_by_week[monday], days_by_week[monday]
             if not owed[monday]:
                 state = "holiday"
             elif a > f.today:
                 state = "future"
             elif b >= f.today:
-                state = "current" if visited < len(counties) else "done"
+                state = "current" if visited < len(pairs) else "done"
+            elif visited == len(pairs):
+                state = "done"
             else:
-                state = "done" if visited == len(counties) else "missing"
-            if owed[monday] and a <= f.today:
-                done += visited
-                if b < f.today:
-                    missed += len(counties) - visited
-            url = links.visits(campaign=campaign, team=team_id, date_from=a, date_to=b, **_visit_scope(f, ids, team_id))
-            cells.append(cell(visited, url if n_days else None, "quota", of=len(counties), days=n_days, state=state))
-        owed_n = sum(len(counties) for w, a, b in weeks if owed[w] and b < f.today)
-        tot["owed"] += owed_n
-        tot["done"] += done
-        tot["missed"] += missed
-        tot["days"] += team_days
-        name = _team_name(f, team_id)
-        county_names = "、".join(f.choices.counties[c]["name"] for c in counties if c in f.choices.counties)
-        team_url = links.visits(campaign=campaign, team=team_id, date_from=first, date_to=last, **_visit_scope(f, ids, team_id))
-        grid_rows.append([text(name, links.dashboard("guidance", **f.params(team=team_id, campaign=None))),
-                          text(county_names, None)] + cells
-                         + [cell(team_days, team_url, exact=False), cell(missed), rate(owed_n - missed, owed_n)])
-        chart_done.append((name, owed_n - missed, missed, team_url))
+                state = "partial" if visited else "missing"
+            url = drill or (links.visits(campaign=campaign, team=key, date_from=a, date_to=b, **scope) if n_days else None)
+            cells.append(cell(visited, url, "quota", of=len(pairs), days=n_days, state=state))
+        grid_rows.append([label, text(place_names)] + cells
+                         + [cell(group_days, drill or total_url, exact=False), cell(missed, drill),
+                            rate(owed_n - missed, owed_n)])
+        chart_done.append((name, owed_n - missed, missed, drill or total_url))
     week_cols = [col(f"{a:%m.%d}") for _, a, _ in weeks]
+    first_col = "市" if by_city else "指导小组"
     grid = table("guidance_quota", "每周指导情况（每组每周到每个分包县至少指导1天，郑州市工作方案 三）",
-                 [col("指导小组", False), col("分包县（市、区）", False)] + week_cols
+                 [col(first_col, False), col("分包县（市、区）", False)] + week_cols
                  + [col("指导天数"), col("未指导（县·周）"), col("达标率")], grid_rows,
-                 note="每格为本周已指导的县数/分包县数；红色为已过去的周未指导，灰色为假期（本周无工作日）。")
+                 note="每格为本周已指导的县数/应指导的县数（每个小组的每个分包县每周1天）；红色为已过去的周未指导，"
+                      "浅红为部分县未指导，灰色为假期（本周无工作日）。")
     if not rules:
         return {"key": "guidance", "title": "指导", "campaign": info["name"], "tables": [grid],
                 "charts": [None, _weekly_trend(f, campaign, team, ids, weeks, per_week)],
                 "headline": _guidance_headline(tot)}
     # ZZ 三: no more than 2 villages per group per day — counted over every county the user sees.
     day_rows = []
-    crowded = (VisitDayFact.objects.filter(campaign_id=campaign, county_id__in=ids, date__gte=first, date__lte=last)
+    crowded = (VisitDayFact.objects.filter(_scope(f, ids, "county_id"), campaign_id=campaign, date__gte=first, date__lte=last)
                .order_by().values("team_id", "date").annotate(n=Sum("villages")).filter(n__gt=MAX_VILLAGES_PER_DAY))
     if team:
         crowded = crowded.filter(team_id=team)
@@ -306,7 +334,7 @@ def guidance(f, rules=True):
                                                    date_to=r["date"], **_visit_scope(f, ids, r["team_id"])),
                               exact=False)])
     # ZZ 六(四): a village is guided once in a campaign, unless the city office allowed it again.
-    repeats = (VillageVisitFact.objects.filter(campaign_id=campaign, county_id__in=ids, visits__gt=1,
+    repeats = (VillageVisitFact.objects.filter(_scope(f, ids, "county_id"), campaign_id=campaign, visits__gt=1,
                                                last_date__gte=first, last_date__lte=last)
                .select_related("village", "township", "county"))
     if team:
@@ -393,13 +421,13 @@ def inspection(f):
     if first > last:
         return {"key": "inspection", "title": "督查", "tables": [], "charts": [], "campaign": info["name"],
                 "empty": f"所选期间不在{info['name']}之内。"}
-    coverage = TeamCounty.objects.filter(campaign_id=campaign, kind=INSPECTION, county_id__in=ids)
+    coverage = TeamCounty.objects.filter(_scope(f, ids, "county_id"), campaign_id=campaign, kind=INSPECTION)
     if team:
         coverage = coverage.filter(team_id=team)
     teams = {}
     for team_id, county_id in coverage.order_by("team__order", "team__name", "order").values_list("team_id", "county_id"):
         teams.setdefault(team_id, []).append(county_id)
-    trips = TripFact.objects.filter(campaign_id=campaign, county_id__in=ids, start_date__gte=first, start_date__lte=last)
+    trips = TripFact.objects.filter(_scope(f, ids, "county_id"), campaign_id=campaign, start_date__gte=first, start_date__lte=last)
     if team:
         trips = trips.filter(team_id=team)
     counts = defaultdict(int)
@@ -479,7 +507,7 @@ STATUSES = (("pending", "待整改"), ("in_progress", "整改中"), ("reported",
 
 def _items(f):
     """Items the filters select: the inspection group's own; a letter's campaign; the deadline in the period."""
-    qs = ItemFact.objects.filter(county_id__in=f.county_ids(INSPECTION))
+    qs = ItemFact.objects.filter(_scope(f, f.county_ids(INSPECTION), "county_id"))
     team = f.team_for(INSPECTION)
     if team:
         qs = qs.filter(team_id=team)
@@ -592,7 +620,7 @@ LETTER_STATES = (("on_time", "按时发函"), ("late", "逾期发函"), ("overdu
 
 def letter_timeliness(f, totals_only=False):
     """HY 四: 3 working days after an ended trip that found problems, its letter goes out."""
-    trips = TripFact.objects.filter(county_id__in=f.county_ids(INSPECTION), letter_due__isnull=False)
+    trips = TripFact.objects.filter(_scope(f, f.county_ids(INSPECTION), "county_id"), letter_due__isnull=False)
     team = f.team_for(INSPECTION)
     params = {}
     if team:
@@ -657,7 +685,7 @@ def _problem_filter(f):
     cond = Q()
     params = {}
     for source, kind in ((ProblemFact.Source.GUIDANCE, GUIDANCE), (ProblemFact.Source.INSPECTION, INSPECTION)):
-        q = Q(source=source, county_id__in=f.county_ids(kind))
+        q = Q(source=source) & _scope(f, f.county_ids(kind))
         p = {}
         campaign = f.campaign_for(kind)
         if campaign:
@@ -686,8 +714,16 @@ def problems(f):
     labels = {ProblemFact.Source.GUIDANCE: {str(n): label.split(". ", 1)[-1] for n, label in PROBLEM_CATEGORY_CHOICES},
               ProblemFact.Source.INSPECTION: dict(FindingCategory.choices)}
     flagged = Q(flag__in=("common", "major"))
-    ranked = list(ProblemFact.objects.filter(cond).order_by().values("source", "category").annotate(
-        n=Sum("count"), flagged=Sum("count", filter=flagged)).order_by("-n", "source", "category"))
+    # One pass over the summary: per county, source and category; the ranking and the places add it up.
+    grouped = list(ProblemFact.objects.filter(cond).order_by().values("county_id", "source", "category").annotate(
+        n=Sum("count"), flagged=Sum("count", filter=flagged)))
+    by_category = {}
+    for r in grouped:
+        row = by_category.setdefault((r["source"], r["category"]), {"source": r["source"], "category": r["category"],
+                                                                     "n": 0, "flagged": 0})
+        row["n"] += r["n"]
+        row["flagged"] += r["flagged"] or 0
+    ranked = sorted(by_category.values(), key=lambda r: (-r["n"], r["source"], r["category"]))
     total = sum(r["n"] for r in ranked) or 0
     gscope = _scope_params(f, GUIDANCE)
     iscope = _scope_params(f, INSPECTION)
@@ -715,8 +751,7 @@ def problems(f):
                         col("占比")], rows, first_wide=False,
                        note="指导问题按郑州市工作方案 四(二) 的18项指导内容归类，督查问题按河源市督查表的8个类别归类。")
     per = defaultdict(lambda: {"guidance": 0, "common": 0, "inspection": 0, "major": 0})
-    for r in ProblemFact.objects.filter(cond).order_by().values("county_id", "source").annotate(
-            n=Sum("count"), flagged=Sum("count", filter=flagged)):
+    for r in grouped:
         row = per[r["county_id"]]
         if r["source"] == ProblemFact.Source.GUIDANCE:
             row["guidance"] += r["n"]
@@ -761,8 +796,8 @@ def experiences(f, totals_only=False):
     team = f.team_for(GUIDANCE)
     start, end = (f.period.start, f.period.end) if campaign and f.period else (
         (None, None) if campaign else f.dates_for(GUIDANCE))
-    days = VisitDayFact.objects.filter(county_id__in=ids)
-    visits = GuidanceVisit.objects.filter(county_id__in=ids, status=VisitStatus.SUBMITTED).exclude(experience="")
+    days = VisitDayFact.objects.filter(_scope(f, ids, "county_id"))
+    visits = GuidanceVisit.objects.filter(_scope(f, ids, "county_id"), status=VisitStatus.SUBMITTED).exclude(experience="")
     params = {"campaign": campaign, "team": team, "date_from": start, "date_to": end}
     if campaign:
         days, visits = days.filter(campaign_id=campaign), visits.filter(campaign_id=campaign)
@@ -786,9 +821,15 @@ def experiences(f, totals_only=False):
     level_label = "市" if f.level == "city" else "县（市、区）"
     tab = table("experiences", "典型经验（郑州市工作方案 五(四)）",
                 [col(level_label, False), col("典型经验"), col("已推广"), col("待推广")], rows)
+    # The latest: the days the summary says had typical experiences, then those days' forms (an index each).
+    recent = list(days.filter(experiences__gt=0).order_by("-date").values_list("county_id", "date")[:6])
+    cond = Q(pk__in=[])
+    for county_id, day in recent:
+        cond |= Q(county_id=county_id, visit_date=day)
     latest = [{"id": v.pk, "url": v.get_absolute_url(), "date": v.visit_date, "village": v.village.name,
                "county": v.county.name, "text": v.experience[:120], "promoted": v.experience_promoted}
-              for v in visits.select_related("village", "county").order_by("experience_promoted", "-visit_date", "-pk")[:6]]
+              for v in visits.filter(cond).select_related("village", "county").order_by(
+                  "experience_promoted", "-visit_date", "-pk")[:6]]
     cats = [r[0]["v"] for r in rows]
     ch = chart("experience_chart", "stack", "典型经验", cats, [
         series("已推广", [r[2]["v"] for r in rows], [r[2]["u"] for r in rows], stack="e", color="#198754"),
@@ -812,18 +853,18 @@ def supervision(f):
         return {"key": "supervision", "title": "挂牌督战", "tables": [], "charts": [], "empty": "没有挂牌督战名单。"}
     listing = Listing.objects.select_related("campaign").get(pk=listing_id)
     ids = f.county_ids(LISTED)
-    counties = list(ListedCounty.objects.filter(listing=listing, county_id__in=ids)
+    counties = list(ListedCounty.objects.filter(_scope(f, ids, "county_id"), listing=listing)
                     .select_related("county__city", "leader").order_by("order", "county__name"))
-    villages = list(ListedVillage.objects.filter(listing=listing, county_id__in=ids)
+    villages = list(ListedVillage.objects.filter(_scope(f, ids, "county_id"), listing=listing)
                     .select_related("village__township", "county").order_by("order", "county__name", "village__name"))
     indicator_total = ExitIndicator.objects.filter(is_active=True).count()
-    ind = {r["listed_village_id"]: r for r in IndicatorStatus.objects.filter(
-        listed_village__listing=listing, listed_village__county_id__in=ids, indicator__is_active=True)
+    ind = {r["listed_village_id"]: r for r in IndicatorStatus.objects.filter(_scope(f, ids, "listed_village__county_id"),
+        listed_village__listing=listing, indicator__is_active=True)
         .order_by().values("listed_village_id").annotate(
             met=Count("pk", filter=Q(result=IndicatorResult.MET)),
             not_met=Count("pk", filter=Q(result=IndicatorResult.NOT_MET)))}
     start, end = f.dates_for(LISTED)
-    ledger = ItemFact.objects.filter(source_kind="supervision", county_id__in=ids)
+    ledger = ItemFact.objects.filter(_scope(f, ids, "county_id"), source_kind="supervision")
     ledger = _date_range(ledger, "deadline", start, end)
     if f.is_county_officer:
         ledger = ledger.filter(issued=True)
@@ -934,7 +975,7 @@ def overview(f):
     if campaign:
         info = f.choices.campaigns[campaign]
         start, end = _dates(f, INSPECTION)
-        trips = TripFact.objects.filter(campaign_id=campaign, county_id__in=f.county_ids(INSPECTION))
+        trips = TripFact.objects.filter(_scope(f, f.county_ids(INSPECTION), "county_id"), campaign_id=campaign)
         trips = _date_range(trips, "start_date", max(info["start"], start) if start else info["start"],
                             min(info["end"], end) if end else info["end"])
         if f.team_for(INSPECTION):
@@ -957,8 +998,9 @@ def overview(f):
     labels = {ProblemFact.Source.GUIDANCE: {str(n): label.split(". ", 1)[-1] for n, label in PROBLEM_CATEGORY_CHOICES},
               ProblemFact.Source.INSPECTION: dict(FindingCategory.choices)}
     ranked = list(ProblemFact.objects.filter(cond).order_by().values("source", "category")
-                  .annotate(n=Sum("count")).order_by("-n", "source", "category")[:3])
-    total = ProblemFact.objects.filter(cond).aggregate(n=Sum("count"))["n"] or 0
+                  .annotate(n=Sum("count")).order_by("-n", "source", "category"))
+    total = sum(r["n"] for r in ranked)
+    ranked = ranked[:3]
     exp = experiences(f, totals_only=True)
     cards["problems"] = {"problems": total, **exp,
                          "top": [(ProblemFact.Source(r["source"]).label, labels[r["source"]].get(r["category"], r["category"]),
@@ -969,12 +1011,12 @@ def overview(f):
     if listing_id:
         listing = Listing.objects.get(pk=listing_id)
         ids = f.county_ids(LISTED)
-        n_villages = ListedVillage.objects.filter(listing=listing, county_id__in=ids).count()
+        n_villages = ListedVillage.objects.filter(_scope(f, ids, "county_id"), listing=listing).count()
         indicators = ExitIndicator.objects.filter(is_active=True).count()
-        met = IndicatorStatus.objects.filter(listed_village__listing=listing, listed_village__county_id__in=ids,
+        met = IndicatorStatus.objects.filter(_scope(f, ids, "listed_village__county_id"), listed_village__listing=listing,
                                              indicator__is_active=True, result=IndicatorResult.MET).count()
         start, end = f.dates_for(LISTED)
-        ledger = _date_range(ItemFact.objects.filter(source_kind="supervision", county_id__in=ids), "deadline", start, end)
+        ledger = _date_range(ItemFact.objects.filter(_scope(f, ids, "county_id"), source_kind="supervision"), "deadline", start, end)
         sup = {"listing": listing.name, "villages": n_villages, "indicators_met": met,
                "indicators_total": n_villages * indicators, "indicator_rate": _pct(met, n_villages * indicators),
                "ledger_open": ledger.exclude(status="closed").aggregate(n=Sum("count"))["n"] or 0,

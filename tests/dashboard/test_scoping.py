@@ -55,7 +55,12 @@ def test_the_provincial_office_sees_every_city_then_a_city_s_counties(client, wo
     assert set(r) == {"嵩县", "合计"}
     items = rows(page(client, "rectification"), "rectification_items")
     assert (items["郑州市"]["合计"], items["洛阳市"]["合计"]) == (7, 1)
-    assert set(rows(page(client, "guidance"), "guidance_quota")) == {"第一小组", "第二小组", "洛阳小组"}
+    # The weekly quota per city (each group-county pair of the city), then per group within a city.
+    quota = rows(page(client, "guidance"), "guidance_quota")
+    assert set(quota) == {"郑州市", "洛阳市"}
+    assert (quota["郑州市"]["分包县（市、区）"], quota["郑州市"]["指导天数"], quota["郑州市"]["未指导（县·周）"]) == (
+        "2个县（市、区）", 5, 13)
+    assert set(rows(page(client, "guidance", city=world.zhengzhou.pk), "guidance_quota")) == {"第一小组", "第二小组"}
     sup = page(client, "supervision")
     assert len(sup["tables"][1]["rows"]) == 3  # 甲村, 戊村 and 洛阳市's 庚村
     assert client.get(reverse("dashboard:overview")).context["title"] == "全省数据看板"
