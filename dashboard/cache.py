@@ -45,7 +45,17 @@ def filters_for(request, *, today):
     return f
 
 
+def _key(f, tab):
+    return f"{f.cache_base}:{tab}:{f.cache_part()}"
+
+
 def panel(f, tab):
     """A panel's data for these filters: computed once per version, day, scope and filters."""
-    officer = ":officer" if f.is_county_officer else ""
-    return _get_or_set(f"{f.cache_base}{officer}:{tab}:{f.cache_part()}", lambda: panels.PANELS[tab](f))
+    return _get_or_set(_key(f, tab), lambda: panels.PANELS[tab](f))
+
+
+def html(f, tab, render):
+    """The panel and its filters as HTML, under the same key: a page served again is a cache read."""
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(_get_or_set(f"{_key(f, tab)}:html", lambda: str(render())))

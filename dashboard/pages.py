@@ -41,17 +41,23 @@ def _title(request):
 @login_required
 def tab_view(request, tab):
     _require_view(request.user)
+    from urllib.parse import urlencode
+
+    from django.template.loader import render_to_string
+
     today = timezone.localdate()
     f = cache.filters_for(request, today=today)
     data = cache.panel(f, tab) if f.is_valid else None
-    query = f.params()
-    from urllib.parse import urlencode
+    query = urlencode(f.params())
+    context = {"tab": tab, "f": f, "data": data, "query": query, "request": request}
 
-    encoded = urlencode(query)
+    def body():
+        return render_to_string("dashboard/_body.html", {**context, "form": _form(f)})
+
     return render(request, "dashboard/page.html", {
-        "tab": tab, "tab_label": TAB_LABELS[tab], "title": _title(request), "f": f, "data": data,
-        "tabs": [(key, label, key == tab) for key, label in TABS], "query": encoded,
-        "form": _form(f), "today": today,
+        **context, "tab_label": TAB_LABELS[tab], "title": _title(request),
+        "body": cache.html(f, tab, body) if f.is_valid else body(),
+        "tabs": [(key, label, key == tab) for key, label in TABS], "today": today,
         "briefing_month": (f.period.key if f.period and len(f.period.key) == 7 else
                            (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")),
     })
@@ -86,8 +92,9 @@ def _form(f):
 
     return {
         "periods": period_choices(c.years), "campaigns": campaign_groups, "teams": list(team_groups.items()),
-        "cities": list(c.cities.items()) if len(c.cities) > 1 else [],
+        "cities": [("", list(c.cities.items()))] if len(c.cities) > 1 else [],
         "counties": list(county_groups.items()) if len(c.counties) > 1 else [],
+        "grouped_counties": len(county_groups) > 1,
     }
 
 

@@ -48,3 +48,29 @@ def dash_cell(c, header=False):
 def figure(value, kind="int"):
     """A headline figure: 1,234 / 85.3% / — when there is nothing to count."""
     return _display({"v": value, "f": kind})
+
+
+@register.simple_tag
+def dash_options(groups, selected, grouped=True):
+    """<option>s of a filter, written in one pass (a province's lists run to hundreds of entries)."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    out = []
+    for group, options in groups:
+        if grouped:
+            out.append(f'<optgroup label="{escape(group)}">')
+        for value, label in options:
+            chosen = " selected" if str(value) == str(selected) else ""
+            out.append(f'<option value="{escape(value)}"{chosen}>{escape(label)}</option>')
+        if grouped:
+            out.append("</optgroup>")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def dash_rows(rows):
+    """The <tr>s of a panel table, written in one pass."""
+    from django.utils.safestring import mark_safe
+
+    return mark_safe("".join("<tr>" + "".join(dash_cell(c) for c in row) + "</tr>" for row in rows))
