@@ -110,29 +110,46 @@ class VisitDayFact(models.Model):
 
 
 class ProblemFact(models.Model):
-    """Problems by category per county, group and month: guidance 存在问题 and inspection findings together."""
+    """Problems per county, group and month, one column per category: guidance 存在问题 and inspection findings.
+
+    A row holds one source's problems of a (campaign, group, county, month); each category has a column for
+    its problems and one for those that are 共性 (guidance, ZZ 五(三)) or 重大 (inspection, HY 六). Wide rows keep
+    the table small at province scale (a few thousand rows for 600,000 problems), so a ranking of categories
+    is one pass over it.
+    """
 
     class Source(models.TextChoices):
         GUIDANCE = "guidance", "指导"
         INSPECTION = "inspection", "督查"
 
     source = models.CharField("来源", max_length=16, choices=Source.choices)
-    # A guidance content item (ZZ 四(二), "1"–"18") or an inspection category (HY 附件, e.g. "funds").
-    category = models.CharField("类别", max_length=32)
-    # 共性/个性 for guidance (ZZ 五(三)), 一般/重大 for inspection (HY 六).
-    flag = models.CharField("性质", max_length=16)
     campaign = models.ForeignKey("rosters.Campaign", models.CASCADE, related_name="+", verbose_name="工作周期")
     team = models.ForeignKey("rosters.Team", models.CASCADE, related_name="+", verbose_name="工作组")
     county = models.ForeignKey("villages.County", models.CASCADE, related_name="+", verbose_name="县（市、区）")
     month = models.DateField("月份", help_text="指导或督查开始日期所在月的1日。")
-    count = models.PositiveIntegerField("问题数", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "问题类别汇总"
         indexes = [models.Index(fields=["county", "month"], name="dash_problem_county_month")]
 
     def __str__(self):
-        return f"{self.source}/{self.category}/{self.county_id}/{self.month}"
+        return f"{self.source}/{self.county_id}/{self.month}"
+
+
+def problem_columns():
+    """(source, category, column, flagged column, label): ZZ 四(二)'s 18 contents, HY 附件's 8 categories."""
+    from inspections.choices import GUIDANCE_ITEMS, FindingCategory
+
+    out = [(ProblemFact.Source.GUIDANCE, str(n), f"g{n}", f"g{n}_common", short) for n, short, _ in GUIDANCE_ITEMS]
+    out += [(ProblemFact.Source.INSPECTION, code, f"i_{code}", f"i_{code}_major", label)
+            for code, label in FindingCategory.choices]
+    return out
+
+
+for _source, _category, _column, _flagged, _label in problem_columns():
+    ProblemFact.add_to_class(_column, models.PositiveIntegerField(_label, default=0))
+    ProblemFact.add_to_class(
+        _flagged, models.PositiveIntegerField(f"{_label}（{'共性' if _source == 'guidance' else '重大'}）", default=0))
 
 
 class TripFact(models.Model):
@@ -167,7 +184,7 @@ class TripFact(models.Model):
 
 
 class ItemFact(models.Model):
-    """Problem items (整改问题, SPEC §8) counted per county, group, campaign, source, state and deadline.
+    """Problem items (整改问题, SPEC §8) counted per county, group, campaign, source and deadline, by state.
 
     The deadline is kept to the day, so 逾期 (past the deadline, not closed) is exact on any
     day without a nightly job; ``issued`` tells items on a letter still in draft, which the
@@ -180,14 +197,17 @@ class ItemFact(models.Model):
                                  verbose_name="工作周期")
     source_kind = models.CharField("来源", max_length=32)
     issued = models.BooleanField("已发出", default=True)
-    status = models.CharField("状态", max_length=16)
     deadline = models.DateField("整改期限", null=True, blank=True)
     village = models.ForeignKey("villages.Village", models.CASCADE, null=True, related_name="+", verbose_name="村")
-    count = models.PositiveIntegerField("问题数", default=0)
+    total = models.PositiveIntegerField("问题数", default=0)
+    pending = models.PositiveIntegerField("待整改", default=0)
+    in_progress = models.PositiveIntegerField("整改中", default=0)
+    reported = models.PositiveIntegerField("已整改待核查", default=0)
+    closed = models.PositiveIntegerField("已销号", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "整改问题汇总"
         indexes = [models.Index(fields=["county", "deadline"], name="dash_item_county_deadline")]
 
     def __str__(self):
-        return f"{self.county_id}/{self.status}/{self.deadline}"
+        return f"{self.county_id}/{self.deadline}"

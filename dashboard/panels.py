@@ -529,19 +529,28 @@ def _items(f):
 
 
 def _item_figures(today):
-    open_ = ~Q(status="closed")
+    """Sums of the item summary; ``_item_counts`` turns a row of them into the panel's figures."""
     return {
-        **{key: Sum("count", filter=Q(status=key)) for key, _ in STATUSES},
-        "total": Sum("count"),
-        "overdue": Sum("count", filter=open_ & Q(deadline__lt=today)),
-        "closed_due": Sum("count", filter=Q(status="closed", deadline__isnull=False)),
+        **{f"n_{key}": Sum(key) for key, _ in STATUSES},
+        "n_total": Sum("total"),
+        "n_past": Sum("total", filter=Q(deadline__lt=today)),
+        "n_past_closed": Sum("closed", filter=Q(deadline__lt=today)),
+        "n_closed_due": Sum("closed", filter=Q(deadline__isnull=False)),
     }
+
+
+def _item_counts(r):
+    """待整改 … 已销号, the total, 逾期 (past the deadline, not closed) and closed items that had a deadline."""
+    out = {key: r[f"n_{key}"] or 0 for key, _ in STATUSES}
+    out.update(total=r["n_total"] or 0, overdue=(r["n_past"] or 0) - (r["n_past_closed"] or 0),
+               closed_due=r["n_closed_due"] or 0)
+    return {**{k: v for k, v in r.items() if not k.startswith("n_")}, **out}
 
 
 def rectification(f):
     qs, params = _items(f)
     fields = ("pending", "in_progress", "reported", "closed", "total", "overdue", "closed_due")
-    per = {r["county_id"]: r for r in qs.order_by().values("county_id").annotate(**_item_figures(f.today))}
+    per = {r["county_id"]: _item_counts(r) for r in qs.order_by().values("county_id").annotate(**_item_figures(f.today))}
     place_rows = _places(f, "rectification", INSPECTION, per, fields)
 
     def urls(p):
@@ -590,6 +599,7 @@ def rectification(f):
     # The trend: by the month of the deadline.
     monthly = list(qs.exclude(deadline=None).order_by().values(month=TruncMonth("deadline"))
                    .annotate(**_item_figures(f.today)).order_by("month"))
+    monthly = [_item_counts(r) for r in monthly]
     scope = _scope_params(f, INSPECTION)
     months = [_as_date(r["month"]) for r in monthly][-24:]
     by_month = {_as_date(r["month"]): r for r in monthly}
@@ -609,6 +619,10 @@ def rectification(f):
                 **letters["headline"]}
     return {"key": "rectification", "title": "整改", "tables": [status_table, rank_table, letters["table"]],
             "charts": [status_chart, rank_chart, trend, letters["chart"]], "headline": headline}
+
+
+def _open(sums):
+    return (sums["total"] or 0) - (sums["closed"] or 0)
 
 
 def _pct(num, den):
@@ -707,23 +721,30 @@ def _problem_filter(f):
     return cond, params
 
 
-def problems(f):
-    from inspections.choices import PROBLEM_CATEGORY_CHOICES, FindingCategory
+def _problem_sums():
+    from .models import problem_columns
 
+    columns = problem_columns()
+    sums = {}
+    for _, _, column, flagged, _ in columns:
+        sums[column], sums[flagged] = Sum(column), Sum(flagged)
+    return columns, sums
+
+
+def _ranked(columns, totals):
+    """Categories by their problems, most first: dicts of source, category, label, n and flagged."""
+    ranked = [{"source": source, "category": category, "label": label, "n": totals.get(column) or 0,
+               "flagged": totals.get(flagged) or 0} for source, category, column, flagged, label in columns]
+    return sorted((r for r in ranked if r["n"]), key=lambda r: (-r["n"], r["source"], r["category"]))
+
+
+def problems(f):
     cond, params = _problem_filter(f)
-    labels = {ProblemFact.Source.GUIDANCE: {str(n): label.split(". ", 1)[-1] for n, label in PROBLEM_CATEGORY_CHOICES},
-              ProblemFact.Source.INSPECTION: dict(FindingCategory.choices)}
-    flagged = Q(flag__in=("common", "major"))
-    # One pass over the summary: per county, source and category; the ranking and the places add it up.
-    grouped = list(ProblemFact.objects.filter(cond).order_by().values("county_id", "source", "category").annotate(
-        n=Sum("count"), flagged=Sum("count", filter=flagged)))
-    by_category = {}
-    for r in grouped:
-        row = by_category.setdefault((r["source"], r["category"]), {"source": r["source"], "category": r["category"],
-                                                                     "n": 0, "flagged": 0})
-        row["n"] += r["n"]
-        row["flagged"] += r["flagged"] or 0
-    ranked = sorted(by_category.values(), key=lambda r: (-r["n"], r["source"], r["category"]))
+    columns, sums = _problem_sums()
+    # One pass over the summary, per county; the ranking and the places add it up.
+    grouped = list(ProblemFact.objects.filter(cond).order_by().values("county_id").annotate(**sums))
+    totals = {key: sum(r[key] or 0 for r in grouped) for key in sums}
+    ranked = _ranked(columns, totals)
     total = sum(r["n"] for r in ranked) or 0
     gscope = _scope_params(f, GUIDANCE)
     iscope = _scope_params(f, INSPECTION)
@@ -742,23 +763,23 @@ def problems(f):
     rows = []
     for i, r in enumerate(ranked, start=1):
         source_label = ProblemFact.Source(r["source"]).label
-        rows.append([cell(i), text(source_label), text(labels[r["source"]].get(r["category"], r["category"]),
-                                                        url(r["source"], r["category"])),
+        rows.append([cell(i), text(source_label), text(r["label"], url(r["source"], r["category"])),
                      cell(r["n"], url(r["source"], r["category"])),
                      cell(r["flagged"] or 0, flag_url(r["source"], r["category"])), rate(r["n"], total)])
     rank_table = table("problem_categories", "问题类别排名（指导发现的存在问题与督查发现问题）",
                        [col("名次"), col("来源", False), col("类别", False), col("问题数"), col("其中共性/重大"),
                         col("占比")], rows, first_wide=False,
                        note="指导问题按郑州市工作方案 四(二) 的18项指导内容归类，督查问题按河源市督查表的8个类别归类。")
-    per = defaultdict(lambda: {"guidance": 0, "common": 0, "inspection": 0, "major": 0})
+    per = {}
     for r in grouped:
-        row = per[r["county_id"]]
-        if r["source"] == ProblemFact.Source.GUIDANCE:
-            row["guidance"] += r["n"]
-            row["common"] += r["flagged"] or 0
-        else:
-            row["inspection"] += r["n"]
-            row["major"] += r["flagged"] or 0
+        row = per[r["county_id"]] = {"guidance": 0, "common": 0, "inspection": 0, "major": 0}
+        for source, _, column, flagged, _ in columns:
+            if source == ProblemFact.Source.GUIDANCE:
+                row["guidance"] += r[column] or 0
+                row["common"] += r[flagged] or 0
+            else:
+                row["inspection"] += r[column] or 0
+                row["major"] += r[flagged] or 0
     fields = ("guidance", "common", "inspection", "major")
     place_rows = _places(f, "problems", None, per, fields)
     county_rows = []
@@ -868,10 +889,11 @@ def supervision(f):
     ledger = _date_range(ledger, "deadline", start, end)
     if f.is_county_officer:
         ledger = ledger.filter(issued=True)
-    figures = {"open": Sum("count", filter=~Q(status="closed")), "closed": Sum("count", filter=Q(status="closed")),
-               "overdue": Sum("count", filter=~Q(status="closed") & Q(deadline__lt=f.today))}
-    by_pair = {(r["county_id"], r["village_id"]): r for r in ledger.order_by().values("county_id", "village_id")
-               .annotate(**figures)}
+    by_pair = {}
+    for r in ledger.order_by().values("county_id", "village_id").annotate(**_item_figures(f.today)):
+        r = _item_counts(r)
+        by_pair[(r["county_id"], r["village_id"])] = {"open": r["total"] - r["closed"], "closed": r["closed"],
+                                                      "overdue": r["overdue"]}
     item_params = {"source_kind": "supervision", "deadline_from": start, "deadline_to": end}
 
     def ledger_cells(county_id, village_id=None):
@@ -986,25 +1008,18 @@ def overview(f):
     cards["inspection"] = trips_card
     # Rectification: items and the 整改率; letters within 3 working days.
     qs, _ = _items(f)
-    t = {k: v or 0 for k, v in qs.aggregate(**_item_figures(f.today)).items()}
+    t = _item_counts(qs.aggregate(**_item_figures(f.today)))
     due = t["closed_due"] + t["overdue"]
     cards["rectification"] = {"open": t["total"] - t["closed"], "overdue": t["overdue"], "closed": t["closed"],
                               "total": t["total"], "rate": _pct(t["closed_due"], due),
                               **letter_timeliness(f, totals_only=True)}
     # Problems: the three most frequent categories; typical experiences.
-    from inspections.choices import PROBLEM_CATEGORY_CHOICES, FindingCategory
-
     cond, _ = _problem_filter(f)
-    labels = {ProblemFact.Source.GUIDANCE: {str(n): label.split(". ", 1)[-1] for n, label in PROBLEM_CATEGORY_CHOICES},
-              ProblemFact.Source.INSPECTION: dict(FindingCategory.choices)}
-    ranked = list(ProblemFact.objects.filter(cond).order_by().values("source", "category")
-                  .annotate(n=Sum("count")).order_by("-n", "source", "category"))
-    total = sum(r["n"] for r in ranked)
-    ranked = ranked[:3]
+    columns, sums = _problem_sums()
+    ranked = _ranked(columns, ProblemFact.objects.filter(cond).aggregate(**sums))
     exp = experiences(f, totals_only=True)
-    cards["problems"] = {"problems": total, **exp,
-                         "top": [(ProblemFact.Source(r["source"]).label, labels[r["source"]].get(r["category"], r["category"]),
-                                  r["n"]) for r in ranked]}
+    cards["problems"] = {"problems": sum(r["n"] for r in ranked), **exp,
+                         "top": [(ProblemFact.Source(r["source"]).label, r["label"], r["n"]) for r in ranked[:3]]}
     # Listed supervision: exit indicators met, ledger open, days to the target date.
     listing_id = f.listing()
     sup = {}
@@ -1019,7 +1034,7 @@ def overview(f):
         ledger = _date_range(ItemFact.objects.filter(_scope(f, ids, "county_id"), source_kind="supervision"), "deadline", start, end)
         sup = {"listing": listing.name, "villages": n_villages, "indicators_met": met,
                "indicators_total": n_villages * indicators, "indicator_rate": _pct(met, n_villages * indicators),
-               "ledger_open": ledger.exclude(status="closed").aggregate(n=Sum("count"))["n"] or 0,
+               "ledger_open": _open(ledger.aggregate(total=Sum("total"), closed=Sum("closed"))),
                "days_left": (listing.target_date - f.today).days}
     cards["supervision"] = sup
     return {"key": "overview", "title": "总览", "cards": cards, "tables": [], "charts": [g["charts"][1]] if g.get("charts") else []}

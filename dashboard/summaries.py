@@ -83,19 +83,29 @@ def _problem_rows(county_ids):
     from inspections.choices import VisitStatus
     from inspections.models import Finding, Problem
 
+    columns = m.problem_columns()
     guidance = _in(Problem.objects.filter(visit__status=VisitStatus.SUBMITTED), "county_id", county_ids)
-    rows = [{"source": m.ProblemFact.Source.GUIDANCE, "category": str(r["category"]), "flag": r["kind"],
-             "campaign_id": r["visit__campaign_id"], "team_id": r["visit__team_id"], "county_id": r["county_id"],
-             "month": _day(r["month"]), "count": r["n"]}
-            for r in guidance.order_by().values("category", "kind", "visit__campaign_id", "visit__team_id", "county_id")
-            .annotate(month=TruncMonth("visit__visit_date"), n=Count("pk"))]
+    g_counts = {}
+    for source, category, column, flagged, _ in columns:
+        if source == m.ProblemFact.Source.GUIDANCE:
+            g_counts[column] = Count("pk", filter=Q(category=int(category)))
+            g_counts[flagged] = Count("pk", filter=Q(category=int(category), kind="common"))
+    rows = [{"source": m.ProblemFact.Source.GUIDANCE, "campaign_id": r.pop("visit__campaign_id"),
+             "team_id": r.pop("visit__team_id"), "county_id": r.pop("county_id"), "month": _day(r.pop("m")), **r}
+            for r in guidance.order_by().values("visit__campaign_id", "visit__team_id", "county_id")
+            .annotate(m=TruncMonth("visit__visit_date"), **g_counts)]
+    i_counts = {}
+    for source, category, column, flagged, _ in columns:
+        if source == m.ProblemFact.Source.INSPECTION:
+            i_counts[column] = Count("pk", filter=Q(category=category))
+            i_counts[flagged] = Count("pk", filter=Q(category=category, severity="major"))
     findings = _in(Finding.objects.all(), "county_id", county_ids)
-    rows += [{"source": m.ProblemFact.Source.INSPECTION, "category": r["category"], "flag": r["severity"],
-              "campaign_id": r["trip__campaign_id"], "team_id": r["trip__team_id"], "county_id": r["county_id"],
-              "month": _day(r["month"]), "count": r["n"]}
-             for r in findings.order_by().values("category", "severity", "trip__campaign_id", "trip__team_id", "county_id")
-             .annotate(month=TruncMonth("trip__start_date"), n=Count("pk"))]
-    return rows
+    rows += [{"source": m.ProblemFact.Source.INSPECTION, "campaign_id": r.pop("trip__campaign_id"),
+              "team_id": r.pop("trip__team_id"), "county_id": r.pop("county_id"), "month": _day(r.pop("m")), **r}
+             for r in findings.order_by().values("trip__campaign_id", "trip__team_id", "county_id")
+             .annotate(m=TruncMonth("trip__start_date"), **i_counts)]
+    every = [c for _, _, column, flagged, _ in columns for c in (column, flagged)]
+    return [{**dict.fromkeys(every, 0), **r} for r in rows]
 
 
 def _day(value):
@@ -151,17 +161,25 @@ class _Trip:
 
 
 def _item_rows(county_ids):
+    from django.db.models import BooleanField, ExpressionWrapper
+
     from rectification.choices import LetterStatus, SourceKind
     from rectification.models import ProblemItem
 
     items = _in(ProblemItem.objects.all(), "county_id", county_ids)
-    rows = items.order_by().values("county_id", "team_id", "letter__campaign_id", "source_kind", "status", "deadline").annotate(
-        issued=Q(letter__isnull=True) | Q(letter__status=LetterStatus.ISSUED),
+    rows = items.order_by().values("county_id", "team_id", "letter__campaign_id", "source_kind", "deadline").annotate(
+        issued=ExpressionWrapper(Q(letter__isnull=True) | Q(letter__status=LetterStatus.ISSUED),
+                                 output_field=BooleanField()),
         ledger_village=_ledger_village(SourceKind.SUPERVISION),
-        n=Count("pk"))
+        total=Count("pk"), **{status: Count("pk", filter=Q(status=status)) for status in ITEM_STATES})
     return [{"county_id": r["county_id"], "team_id": r["team_id"], "campaign_id": r["letter__campaign_id"],
-             "source_kind": r["source_kind"], "issued": bool(r["issued"]), "status": r["status"],
-             "deadline": r["deadline"], "village_id": r["ledger_village"], "count": r["n"]} for r in rows]
+             "source_kind": r["source_kind"], "issued": bool(r["issued"]), "deadline": r["deadline"],
+             "village_id": r["ledger_village"], "total": r["total"], **{status: r[status] for status in ITEM_STATES}}
+            for r in rows]
+
+
+# SPEC §8's states, one column each; anything not 已销号 is open (``total`` - ``closed``).
+ITEM_STATES = ("pending", "in_progress", "reported", "closed")
 
 
 def _ledger_village(kind):
