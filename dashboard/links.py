@@ -8,11 +8,11 @@ import datetime
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 @lru_cache(maxsize=64)
-def _base(name, prefix):
+def _base(name, prefix, urlconf):
     # A page holds thousands of links to a dozen lists: each list's address is looked up once.
     return reverse(name)
 
@@ -23,7 +23,7 @@ def _url(name, **params):
         if value in (None, "", False):
             continue
         query[key] = value.isoformat() if isinstance(value, datetime.date) else value
-    base = _base(name, get_script_prefix())
+    base = _base(name, get_script_prefix(), get_urlconf())
     return f"{base}?{urlencode(query)}" if query else base
 
 

@@ -3,13 +3,14 @@
 import datetime
 
 import rules
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from . import cache, excel
+from . import cache, excel, links
 from .filters import parse_period
 
 TABS = (
@@ -40,27 +41,42 @@ def _title(request):
 
 @login_required
 def tab_view(request, tab):
-    _require_view(request.user)
     from urllib.parse import urlencode
 
     from django.template.loader import render_to_string
+    from django.utils.functional import SimpleLazyObject
 
+    _require_view(request.user)
     today = timezone.localdate()
-    f = cache.filters_for(request, today=today)
-    data = cache.panel(f, tab) if f.is_valid else None
-    query = urlencode(f.params())
-    context = {"tab": tab, "f": f, "data": data, "query": query, "request": request}
-
-    def body():
-        return render_to_string("dashboard/_body.html", {**context, "form": _form(f)})
-
-    return render(request, "dashboard/page.html", {
-        **context, "tab_label": TAB_LABELS[tab], "title": _title(request),
-        "body": cache.html(f, tab, body) if f.is_valid else body(),
-        "tabs": [(key, label, key == tab) for key, label in TABS], "today": today,
-        "briefing_month": (f.period.key if f.period and len(f.period.key) == 7 else
-                           (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")),
+    raw = cache.raw_params(request.GET)
+    # A page this user opened in this browser since the figures last changed: sent again as it was.
+    page_key = None if messages.get_messages(request) else cache.page_key(request, tab, raw, today=today)
+    page = cache.get_page(request, page_key, today=today)
+    if page is not None:
+        return HttpResponse(page)
+    body = cache.cached_html(request, tab, raw, today=today)
+    if body is not None:
+        # Served again: no filter to resolve, no figure to read — the panel's data only if someone asks for it.
+        f = None
+        data = SimpleLazyObject(lambda: cache.panel(cache.filters_for(request, today=today), tab))
+    else:
+        f = cache.filters_for(request, today=today)
+        data = cache.panel(f, tab) if f.is_valid else None
+        body = render_to_string("dashboard/_body.html", {
+            "tab": tab, "f": f, "data": data, "query": urlencode(f.params()), "request": request, "form": _form(f)})
+        if f.is_valid:
+            cache.store_html(f, tab, raw, body)
+    period = parse_period(raw.get("period", ""))
+    query = urlencode(raw)
+    response = render(request, "dashboard/page.html", {
+        "tab": tab, "tab_label": TAB_LABELS[tab], "title": _title(request), "f": f, "data": data, "body": body,
+        "query": query, "tabs": [(links.dashboard(key), label, key == tab) for key, label in TABS], "today": today,
+        "briefing_query": query if period and len(period.key) == 7 else urlencode({
+            **raw, "period": (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")}),
     })
+    if f is None or f.is_valid:
+        cache.set_page(request, page_key, response.content, today=today)
+    return response
 
 
 def _form(f):

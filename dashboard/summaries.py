@@ -273,10 +273,13 @@ def _replace(model, county_ids, rows):
 
 def bump_version(*, rebuilt=False):
     """Every cached dashboard page names a version: moving it on makes them all stale at once."""
+    from .cache import forget_version
+
     now = timezone.now()
     state, _ = m.SummaryState.objects.get_or_create(pk=1)
     m.SummaryState.objects.filter(pk=1).update(
         version=F("version") + 1, refreshed_at=now, **({"rebuilt_at": now} if rebuilt else {}))
+    transaction.on_commit(forget_version)
     return state
 
 

@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from .choices import Role
 
 
@@ -37,9 +39,24 @@ NAV_ITEMS = (
 )
 
 
-def _entries(user, entries):
+def _reverse(name):
+    """The bar's addresses are looked up once per process and script prefix (every page renders the bar)."""
+    from django.urls import get_script_prefix, get_urlconf
+
+    return _reverse_cached(name, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=128)
+def _reverse_cached(name, prefix, urlconf):
     from django.urls import NoReverseMatch, reverse
 
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def _entries(user, entries):
     items = []
     for entry in entries:
         if isinstance(entry[1], list):
@@ -50,10 +67,9 @@ def _entries(user, entries):
         label, name, roles = entry
         if roles is not None and not (user.role in roles or user.is_superuser):
             continue
-        try:
-            items.append({"label": label, "url": reverse(name), "active": False})
-        except NoReverseMatch:
-            continue
+        url = _reverse(name)
+        if url is not None:
+            items.append({"label": label, "url": url, "active": False})
     return items
 
 

@@ -28,8 +28,11 @@ TODAY = datetime.datetime(2018, 12, 10, 10, 0)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(settings):
     # Entries are keyed by the summaries' version, which every test's rolled-back database starts again.
+    # Whole pages are not kept between requests here (their tests read each response's context); the test of
+    # that cache switches it on.
+    settings.DASHBOARD_PAGE_CACHE = False
     cache.clear()
     yield
     cache.clear()

@@ -88,3 +88,36 @@ def test_users_of_one_scope_share_the_cache_and_others_do_not(client, world):
         response = client.get(reverse("dashboard:key_villages"))
     assert len(shared.captured_queries) < len(own.captured_queries)
     assert set(rows(response.context["data"], "key_villages")) == {"大冶镇", "告成镇", "合计"}
+
+
+def test_a_whole_page_is_sent_again_to_its_user_until_the_figures_change(client, world, settings,
+                                                                        django_capture_on_commit_callbacks):
+    """The page cache: the same user in the same browser gets the same page with two queries (session, user);
+    another user never gets it; a write that changes the figures makes it stale at once."""
+    settings.DASHBOARD_PAGE_CACHE = True
+    client.force_login(world.city_user)
+    url = reverse("dashboard:rectification")
+    client.get(url)  # sets the CSRF cookie of this browser
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(url)
+    assert again.content == first.content and len(ctx.captured_queries) <= 3
+    assert again.context is None  # not rendered
+    colleague_page = None
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(username="city_zz_3", role="city", city=world.zhengzhou, county=None, first_name="李四")
+    client.force_login(colleague)
+    client.cookies["csrftoken"] = client.cookies["csrftoken"].value
+    colleague_page = client.get(url)
+    assert colleague_page.context is not None and "李四" in colleague_page.content.decode()
+    client.force_login(world.city_user)
+    from rectification.models import ProblemItem
+
+    with django_capture_on_commit_callbacks(execute=True):
+        item = ProblemItem.objects.get(description="识别不准")
+        item.status, item.closed_on = "closed", datetime.date(2018, 12, 10)
+        item.save()
+    after = client.get(url)
+    assert after.context is not None
+    assert rows(after.context["data"], "rectification_items")["巩义市"]["已销号"] == 1
