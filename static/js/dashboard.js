@@ -10,7 +10,7 @@
       animation: false,
       color: spec.series.map(function (s) { return s.color; }).filter(Boolean),
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
-      legend: { top: 0, type: "scroll" },
+      legend: { top: 0, type: "scroll", show: spec.series.length > 1 },
       grid: { left: 8, right: 24, top: spec.series.length > 1 ? 32 : 12, bottom: 8, containLabel: true }
     };
   }
@@ -39,7 +39,7 @@
     var option = base(spec);
     var twoAxes = spec.series.some(function (s) { return s.axis === 1; });
     option.tooltip.axisPointer = { type: "line" };
-    option.xAxis = { type: "category", data: spec.categories, boundaryGap: false };
+    option.xAxis = { type: "category", data: spec.categories, boundaryGap: true };
     option.yAxis = [{ type: "value", minInterval: 1 }];
     if (twoAxes) { option.yAxis.push({ type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } }); }
     option.series = spec.series.map(function (s) {
