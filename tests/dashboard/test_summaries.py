@@ -196,3 +196,18 @@ def test_the_nightly_rebuild_is_scheduled_and_catches_bulk_writes(world):
     assert "ItemFact" in summaries.differences()
     summaries_rebuild.delay()
     assert summaries.differences() == {}
+
+
+def test_the_rebuild_command_checks_and_recounts(world, capsys):
+    from django.core.management import CommandError, call_command
+
+    from rectification.models import ProblemItem
+
+    call_command("rebuild_dashboard", "--check")
+    assert "一致" in capsys.readouterr().out
+    ProblemItem.objects.bulk_create([ProblemItem(county=world.a, description="批量", deadline=D(2018, 11, 2))])
+    with pytest.raises(CommandError, match="不一致"):
+        call_command("rebuild_dashboard", "--check")
+    call_command("rebuild_dashboard")
+    assert "整改问题汇总" in capsys.readouterr().out
+    call_command("rebuild_dashboard", "--check")
