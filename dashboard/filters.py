@@ -175,7 +175,7 @@ class Filters:
     def from_query(cls, query, *, user, choices, today=None):
         f = cls(user=user, choices=choices, today=today or timezone.localdate(),
                 is_county_officer=getattr(user, "is_county_officer", False))
-        raw = {name: (query.get(name) or "").strip() for name in PARAMS}
+        raw = {name: str(query.get(name) or "").strip() for name in PARAMS}
         if raw["period"]:
             f.period = parse_period(raw["period"])
             if f.period is None:
