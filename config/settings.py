@@ -167,6 +167,10 @@ STORAGES = {
     },
 }
 
+# The dashboards' per-filter cache: Redis in production (CACHE_URL=redis://host:6379/1), local memory otherwise.
+# Entries name the summaries' version, read from the database, so every process sees a write at once.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # Uploads: rosters and ledgers are small; anything bigger is refused by the forms.
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=20)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

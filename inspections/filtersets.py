@@ -43,6 +43,8 @@ class VisitFilterSet(_CampaignTeamScoped):
     date_to = django_filters.DateFilter(label="至", field_name="visit_date", lookup_expr="lte",
                                         widget=forms.DateInput(attrs={"type": "date"}))
     status = django_filters.ChoiceFilter(label="状态", choices=VisitStatus.choices, empty_label="全部")
+    # The dashboards' repeat-visit figures lead to one village's forms (ZZ 六(四)).
+    village = django_filters.NumberFilter(widget=forms.HiddenInput)
 
     class Meta:
         model = GuidanceVisit
@@ -61,6 +63,12 @@ class ProblemFilterSet(_CampaignTeamScoped):
     category = django_filters.ChoiceFilter(label="问题类别", choices=PROBLEM_CATEGORY_CHOICES, empty_label="全部")
     campaign = django_filters.ModelChoiceFilter(label="工作周期", field_name="visit__campaign", queryset=Campaign.objects.none(), empty_label="全部")
     county = django_filters.ModelChoiceFilter(label="县（市、区）", queryset=County.objects.none(), empty_label="全部")
+    team = django_filters.ModelChoiceFilter(label="指导小组", field_name="visit__team", queryset=Team.objects.none(),
+                                            empty_label="全部")
+    date_from = django_filters.DateFilter(label="指导时间从", field_name="visit__visit_date", lookup_expr="gte",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = django_filters.DateFilter(label="至", field_name="visit__visit_date", lookup_expr="lte",
+                                        widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         model = Problem
@@ -81,6 +89,11 @@ class ExperienceFilterSet(_CampaignTeamScoped):
                                             widget=forms.Select(choices=[("", "全部"), ("true", "已推广"), ("false", "未推广")]))
     campaign = django_filters.ModelChoiceFilter(label="工作周期", queryset=Campaign.objects.none(), empty_label="全部")
     county = django_filters.ModelChoiceFilter(label="县（市、区）", queryset=County.objects.none(), empty_label="全部")
+    team = django_filters.ModelChoiceFilter(label="指导小组", queryset=Team.objects.none(), empty_label="全部")
+    date_from = django_filters.DateFilter(label="指导时间从", field_name="visit_date", lookup_expr="gte",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = django_filters.DateFilter(label="至", field_name="visit_date", lookup_expr="lte",
+                                        widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         model = GuidanceVisit

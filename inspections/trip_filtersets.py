@@ -30,6 +30,10 @@ class TripFilterSet(_InspectionScoped):
     county = django_filters.ModelChoiceFilter(label="县（市、区）", queryset=County.objects.none(), empty_label="全部")
     status = django_filters.ChoiceFilter(label="状态", choices=TripStatus.choices, empty_label="全部")
     month = django_filters.CharFilter(label="月份", method="filter_month", widget=forms.DateInput(attrs={"type": "month"}))
+    date_from = django_filters.DateFilter(label="开始日期从", field_name="start_date", lookup_expr="gte",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = django_filters.DateFilter(label="至", field_name="start_date", lookup_expr="lte",
+                                        widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         model = InspectionTrip
@@ -48,6 +52,12 @@ class FindingFilterSet(_InspectionScoped):
     county = django_filters.ModelChoiceFilter(label="县（市、区）", queryset=County.objects.none(), empty_label="全部")
     category = django_filters.ChoiceFilter(label="类别", choices=FindingCategory.choices, empty_label="全部")
     severity = django_filters.ChoiceFilter(label="性质", choices=FindingSeverity.choices, empty_label="全部")
+    team = django_filters.ModelChoiceFilter(label="督查小组", field_name="trip__team", queryset=Team.objects.none(),
+                                            empty_label="全部")
+    date_from = django_filters.DateFilter(label="督查开始日期从", field_name="trip__start_date", lookup_expr="gte",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = django_filters.DateFilter(label="至", field_name="trip__start_date", lookup_expr="lte",
+                                        widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         model = Finding

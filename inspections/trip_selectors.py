@@ -174,6 +174,25 @@ def sample_shortfalls(trip):
     return _shortfalls(townships, villages, counts)
 
 
+def sample_shortfalls_by_trip(trip_ids):
+    """{trip id: shortfalls} for many trips in one query (the dashboards' sampling compliance)."""
+    rows = TripSample.objects.filter(trip_id__in=trip_ids).values(
+        "trip_id", "level", "township_id", "village_id", "village__name", "village__is_poor_village", "household__status")
+    by_trip = {pk: [] for pk in trip_ids}
+    for r in rows:
+        by_trip.setdefault(r["trip_id"], []).append(r)
+    out = {}
+    for pk, trip_rows in by_trip.items():
+        townships = {r["township_id"] for r in trip_rows if r["level"] == SampleLevel.TOWNSHIP}
+        villages = {r["village_id"]: r for r in trip_rows if r["level"] == SampleLevel.VILLAGE}
+        counts = {}
+        for r in trip_rows:
+            if r["level"] == SampleLevel.HOUSEHOLD:
+                counts.setdefault(r["village_id"], []).append(r["household__status"])
+        out[pk] = _shortfalls(townships, villages, counts)
+    return out
+
+
 def _shortfalls(townships, villages, statuses_by_village):
     missing = []
     if len(townships) < SAMPLE_MIN_TOWNSHIPS:

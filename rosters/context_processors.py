@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from .choices import Role
 
 
@@ -11,6 +13,7 @@ def role(request):
 # 1366 px. An entry whose URL is not installed is left out, and a menu with no entries left.
 NAV_ITEMS = (
     ("首页", "home", None),
+    ("数据看板", "dashboard:overview", (Role.CITY, Role.COUNTY, Role.ADMIN)),
     ("填写指导登记表", "inspections:visit_create", (Role.COUNTY, Role.TEAM, Role.CITY)),
     ("指导记录", "inspections:visit_list", None),
     ("督查记录", "inspections:trip_list", None),
@@ -40,9 +43,24 @@ NAV_ITEMS = (
 )
 
 
-def _entries(user, entries):
+def _reverse(name):
+    """The bar's addresses are looked up once per process and script prefix (every page renders the bar)."""
+    from django.urls import get_script_prefix, get_urlconf
+
+    return _reverse_cached(name, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=128)
+def _reverse_cached(name, prefix, urlconf):
     from django.urls import NoReverseMatch, reverse
 
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def _entries(user, entries):
     items = []
     for entry in entries:
         if isinstance(entry[1], list):
@@ -53,10 +71,9 @@ def _entries(user, entries):
         label, name, roles = entry
         if roles is not None and not (user.role in roles or user.is_superuser):
             continue
-        try:
-            items.append({"label": label, "url": reverse(name), "active": False})
-        except NoReverseMatch:
-            continue
+        url = _reverse(name)
+        if url is not None:
+            items.append({"label": label, "url": url, "active": False})
     return items
 
 

@@ -262,6 +262,8 @@ MATRIX = (
                is_admin, "管理员（管理后台）"),
     Permission("reminders.view_operations", "查看提醒任务的计划与运行记录", "提醒任务",
                is_office, "市扶贫办、管理员（修改计划在管理后台）"),
+    Permission("dashboard.view", "查看数据看板、导出看板表格和月度通报", "本辖区的汇总数据",
+               is_office | is_county_officer, "市扶贫办（本市；省扶贫办全省）、县扶贫办（本县）、管理员"),
     Permission("admin.access", "进入管理后台", "—",
                is_admin, "管理员"),
 )

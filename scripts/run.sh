@@ -17,6 +17,7 @@ python manage.py create_demo_accounts
 python manage.py generate_demo_visits
 python manage.py generate_demo_trips
 python manage.py generate_demo_rectification
+python manage.py rebuild_dashboard
 echo
 echo "启动网站（http://127.0.0.1:${WEB_PORT:-8000}）、Celery worker 和 beat；按 Ctrl-C 全部停止。"
 exec honcho start -f Procfile

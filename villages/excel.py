@@ -11,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 
 MAX_UNCOMPRESSED_RATIO = 100
+# Text that Excel would read as a formula; writers built on openpyxl (the dashboards' tables) set such
+# cells to text. The exports below need no such care: rustpy-xlsxwriter writes every str as text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell's text
 
 

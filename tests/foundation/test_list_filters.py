@@ -102,12 +102,17 @@ def _build():
     w.city_user = UserFactory(username="city_zz", role=Role.CITY, city=zhengzhou, county=None)
     experience_promote(acting_user=w.city_user, visit=w.visit1, promoted=True)
     w.officer_a = UserFactory(username="officer_dengfeng", role=Role.COUNTY, county=w.a)
+    # The dashboards' lists read their summaries; a test's writes are never committed, so count them here.
+    from dashboard.summaries import summaries_rebuild
+
+    summaries_rebuild()
     return w
 
 
 def _inspections(w):
     """Inspection trips (督查) of two campaigns, with findings; one in 洛阳市 the city office may not see."""
     from inspections import trip_services
+    from inspections.models import InspectionTrip
 
     def group(campaign, name, county):
         team = TeamFactory(campaign=campaign, name=name, kind=TeamKind.INSPECTION)
@@ -132,7 +137,9 @@ def _inspections(w):
     w.hy1, w.hy2 = hy1, hy2
     w.ig1, w.ig2 = group(hy1, "督查一组", w.a), group(hy1, "督查二组", w.b)
     w.ig3, ig_c = group(hy2, "督查三组", w.a), group(hy_c, "洛阳督查组", w.c)
-    trip(w.ig1, D(2018, 7, 10), 2, findings=[("台账不全", "records", "general")])
+    first = trip(w.ig1, D(2018, 7, 10), 2, findings=[("台账不全", "records", "general")])
+    # Ended with a sample exception recorded, and no letter since (HY 四: due 3 working days after).
+    InspectionTrip.objects.filter(pk=first.pk).update(status="ended", sample_exception_reason="该县没有面上村")
     trip(w.ig2, D(2018, 8, 6), start_it=True, findings=[("资金滞留", "funds", "major")])
     trip(w.ig3, D(2019, 7, 1), findings=[("识别不准", "identification", "general")])
     trip(ig_c, D(2018, 7, 10), findings=[("洛阳督查问题", "funds", "major")])
@@ -159,9 +166,12 @@ def _rectification(w):
     ExtensionRequest.objects.create(item=items["整改丙"], reason="雨季", current_deadline=D(2019, 12, 31),
                                     requested_deadline=D(2020, 1, 31), requested_by=clerk)
     for serial, county in ((1, w.a), (None, w.b), (2, w.c)):
-        RectificationLetter.objects.create(
+        letter = RectificationLetter.objects.create(
             campaign=w.camp1, county=county, addressee=f"{county.name}扶贫办", prefix="郑脱贫办督", created_by=clerk,
             **({"status": "issued", "year": 2019, "serial": serial, "issued_on": D(2019, 11, 1)} if serial else {}))
+        if serial == 1:
+            ProblemItem.objects.filter(description="整改丙").update(letter=letter)
+    ProblemItem.objects.filter(description="整改甲").update(team=w.ig1[0])
     for county, kind, score, reason, day in ((w.a, "praise", 2, "表扬登封", D(2019, 11, 5)),
                                              (w.b, "criticism", -1, "批评巩义", D(2018, 12, 5)),
                                              (w.c, "praise", 1, "表扬嵩县", D(2019, 11, 5))):
@@ -221,6 +231,9 @@ ROW_NAMES = {
     "rectification:item_list": (lambda o: o.description, None),
     "rectification:letter_list": (lambda o: f"{o.county.name}{o.status}", None),
     "rectification:notice_list": (lambda o: o.reason, None),
+    "dashboard:village_list": (lambda o: o.name, _column("村")),
+    "dashboard:trip_list": (lambda o: f"{o.county.name}{o.start_date.year}",
+                            lambda r: f"{r['被督查县（市、区）']}{r['开始日期'].year}"),
 }
 ALL = {
     "villages:village_list": {"甲村", "乙村", "丙村", "戊村"},
@@ -236,6 +249,8 @@ ALL = {
     "rectification:item_list": {"整改甲", "整改乙", "整改丙", "整改丁", "交通未达标", "住房未保障"},
     "rectification:letter_list": {"登封市issued", "巩义市draft"},
     "rectification:notice_list": {"表扬登封", "批评巩义"},
+    "dashboard:village_list": {"甲村", "乙村", "丙村", "戊村"},
+    "dashboard:trip_list": {"登封市2018", "巩义市2018", "登封市2019"},
 }
 
 # (page, filter) → (query, the rows that must remain). `w` is the world: ids are looked up at run time.
@@ -265,24 +280,37 @@ CASES = {
     ("inspections:visit_list", "date_from"): (lambda w: {"date_from": "2018-10-09"}, {"丙村1009", "乙村1010", "乙村1020"}),
     ("inspections:visit_list", "date_to"): (lambda w: {"date_to": "2018-10-08"}, {"甲村1008"}),
     ("inspections:visit_list", "status"): (lambda w: {"status": "draft"}, {"乙村1020"}),
+    ("inspections:visit_list", "village"): (lambda w: {"village": w.v["乙村"].pk}, {"乙村1010", "乙村1020"}),
     ("inspections:problem_list", "q"): (lambda w: {"q": "公示"}, {"项目公示不规范"}),
     ("inspections:problem_list", "kind"): (lambda w: {"kind": "individual"}, {"档案缺页"}),
     ("inspections:problem_list", "category"): (lambda w: {"category": 9}, {"产业带贫不明显", "利益联结不健全"}),
     ("inspections:problem_list", "campaign"): (lambda w: {"campaign": w.camp1.pk}, {"产业带贫不明显", "项目公示不规范"}),
     ("inspections:problem_list", "county"): (lambda w: {"county": w.b.pk}, {"项目公示不规范"}),
+    ("inspections:problem_list", "team"): (lambda w: {"team": w.team2.pk}, {"项目公示不规范"}),
+    ("inspections:problem_list", "date_from"): (lambda w: {"date_from": "2018-10-09"}, {"项目公示不规范", "利益联结不健全"}),
+    ("inspections:problem_list", "date_to"): (lambda w: {"date_to": "2018-10-08"}, {"产业带贫不明显"}),
     ("inspections:experience_list", "q"): (lambda w: {"q": "合作社"}, {"合作社带动增收"}),
     ("inspections:experience_list", "promoted"): (lambda w: {"promoted": "true"}, {"光伏收益设公益岗位"}),
     ("inspections:experience_list", "campaign"): (lambda w: {"campaign": w.camp1.pk}, {"光伏收益设公益岗位", "合作社带动增收"}),
     ("inspections:experience_list", "county"): (lambda w: {"county": w.b.pk}, {"合作社带动增收"}),
+    ("inspections:experience_list", "team"): (lambda w: {"team": w.team3.pk}, {"三变改革激活资源"}),
+    ("inspections:experience_list", "date_from"): (lambda w: {"date_from": "2018-10-09"},
+                                                   {"合作社带动增收", "三变改革激活资源"}),
+    ("inspections:experience_list", "date_to"): (lambda w: {"date_to": "2018-10-08"}, {"光伏收益设公益岗位"}),
     ("inspections:trip_list", "campaign"): (lambda w: {"campaign": w.hy2.pk}, {"登封市2019"}),
     ("inspections:trip_list", "team"): (lambda w: {"team": w.ig2[0].pk}, {"巩义市2018"}),
     ("inspections:trip_list", "county"): (lambda w: {"county": w.b.pk}, {"巩义市2018"}),
     ("inspections:trip_list", "status"): (lambda w: {"status": "ongoing"}, {"巩义市2018"}),
     ("inspections:trip_list", "month"): (lambda w: {"month": "2018-07"}, {"登封市2018"}),
+    ("inspections:trip_list", "date_from"): (lambda w: {"date_from": "2018-08-01"}, {"巩义市2018", "登封市2019"}),
+    ("inspections:trip_list", "date_to"): (lambda w: {"date_to": "2018-12-31"}, {"登封市2018", "巩义市2018"}),
     ("inspections:finding_list", "campaign"): (lambda w: {"campaign": w.hy1.pk}, {"台账不全", "资金滞留"}),
     ("inspections:finding_list", "county"): (lambda w: {"county": w.b.pk}, {"资金滞留"}),
     ("inspections:finding_list", "category"): (lambda w: {"category": "funds"}, {"资金滞留"}),
     ("inspections:finding_list", "severity"): (lambda w: {"severity": "major"}, {"资金滞留"}),
+    ("inspections:finding_list", "team"): (lambda w: {"team": w.ig1[0].pk}, {"台账不全"}),
+    ("inspections:finding_list", "date_from"): (lambda w: {"date_from": "2018-08-01"}, {"资金滞留", "识别不准"}),
+    ("inspections:finding_list", "date_to"): (lambda w: {"date_to": "2018-07-31"}, {"台账不全"}),
     ("supervision:ledger_list", "status"): (lambda w: {"status": "closed"}, {"住房未保障"}),
     ("supervision:ledger_list", "overdue"): (lambda w: {"overdue": "yes"}, {"交通未达标"}),  # today is 2019-12-01
     ("supervision:ledger_list", "source"): (lambda w: {"source": "indicator"}, {"交通未达标"}),
@@ -299,8 +327,33 @@ CASES = {
     ("rectification:notice_list", "kind"): (lambda w: {"kind": "criticism"}, {"批评巩义"}),
     ("rectification:notice_list", "year"): (lambda w: {"year": 2019}, {"表扬登封"}),
     ("rectification:notice_list", "county"): (lambda w: {"county": w.a.pk}, {"表扬登封"}),
+    ("rectification:item_list", "open"): (lambda w: {"open": "yes"}, {"整改甲", "整改丙", "整改丁", "交通未达标"}),
+    ("rectification:item_list", "campaign"): (lambda w: {"campaign": w.camp1.pk}, {"整改丙"}),
+    ("rectification:item_list", "team"): (lambda w: {"team": w.ig1[0].pk}, {"整改甲"}),
+    ("rectification:item_list", "deadline_from"): (lambda w: {"deadline_from": "2019-12-01"},
+                                                   {"整改丙", "整改丁", "住房未保障"}),
+    ("rectification:item_list", "deadline_to"): (lambda w: {"deadline_to": "2019-11-30"},
+                                                 {"整改甲", "整改乙", "交通未达标"}),
     ("rectification:letter_list", "status"): (lambda w: {"status": "draft"}, {"巩义市draft"}),
     ("rectification:letter_list", "county"): (lambda w: {"county": w.a.pk}, {"登封市issued"}),
+    # The dashboards' key villages: guided in a campaign, by a group, first guided within dates.
+    ("dashboard:village_list", "county"): (lambda w: {"county": w.b.pk}, {"丙村", "戊村"}),
+    ("dashboard:village_list", "township"): (lambda w: {"township": w.ta2.pk}, {"乙村"}),
+    ("dashboard:village_list", "stars"): (lambda w: {"stars": 1}, {"乙村", "丙村"}),
+    ("dashboard:village_list", "visited"): (lambda w: {"visited": "no"}, {"戊村"}),
+    ("dashboard:village_list", "campaign"): (lambda w: {"visited": "yes", "campaign": w.camp1.pk}, {"甲村", "丙村"}),
+    ("dashboard:village_list", "team"): (lambda w: {"team": w.team2.pk}, {"丙村", "戊村"}),
+    ("dashboard:village_list", "date_from"): (lambda w: {"visited": "yes", "date_from": "2018-10-09"}, {"丙村", "乙村"}),
+    ("dashboard:village_list", "date_to"): (lambda w: {"visited": "yes", "date_to": "2018-10-08"}, {"甲村"}),
+    ("dashboard:trip_list", "campaign"): (lambda w: {"campaign": w.hy2.pk}, {"登封市2019"}),
+    ("dashboard:trip_list", "team"): (lambda w: {"team": w.ig2[0].pk}, {"巩义市2018"}),
+    ("dashboard:trip_list", "county"): (lambda w: {"county": w.b.pk}, {"巩义市2018"}),
+    ("dashboard:trip_list", "date_from"): (lambda w: {"date_from": "2018-08-01"}, {"巩义市2018", "登封市2019"}),
+    ("dashboard:trip_list", "date_to"): (lambda w: {"date_to": "2018-07-31"}, {"登封市2018"}),
+    ("dashboard:trip_list", "status"): (lambda w: {"status": "ongoing"}, {"巩义市2018"}),
+    ("dashboard:trip_list", "sample"): (lambda w: {"sample": "exception"}, {"登封市2018"}),
+    # Ended 2018-07-11 with a finding, no letter since: due 3 working days later, overdue on 2019-12-01.
+    ("dashboard:trip_list", "letter"): (lambda w: {"letter": "overdue"}, {"登封市2018"}),
 }
 
 
@@ -354,7 +407,11 @@ def _options(response, name):
     return {str(label) for value, label in field.choices if value != ""}
 
 
-INSPECTION_PAGES = {"inspections:trip_list", "inspections:finding_list"}
+INSPECTION_PAGES = {"inspections:trip_list", "inspections:finding_list", "dashboard:trip_list"}
+# The item list's campaign is its letter's (a trip's, or 共性问题 fed back in a guidance campaign); its group the
+# inspection group that issued it.
+CAMPAIGNS = {"rectification:item_list": ({"2018年指导"}, {"2018年指导"})}
+TEAMS = {"rectification:item_list": ({"督查一组"}, {"督查一组"})}
 
 
 @pytest.mark.parametrize("url_name", sorted(ROW_NAMES))
@@ -366,10 +423,11 @@ def test_dropdowns_list_exactly_what_the_user_may_see(client, world, url_name):
     seen = client.get(reverse(page))
     assert {o[-3:] for o in _options(seen, "county")} == {"登封市", "巩义市"}  # not 洛阳市's 嵩县
     if "campaign" in filters:
-        assert _options(seen, "campaign") == ({"2018年督查", "2019年督查"} if inspection else {"2018年指导", "2019年指导"})
+        assert _options(seen, "campaign") == (CAMPAIGNS.get(page, [None])[0] or (
+            {"2018年督查", "2019年督查"} if inspection else {"2018年指导", "2019年指导"}))
     if "team" in filters:
-        assert {o.split()[-1] for o in _options(seen, "team")} == (
-            {"督查一组", "督查二组", "督查三组"} if inspection else {"第一小组", "第二小组", "第三小组"})
+        assert {o.split()[-1] for o in _options(seen, "team")} == (TEAMS.get(page, [None])[0] or (
+            {"督查一组", "督查二组", "督查三组"} if inspection else {"第一小组", "第二小组", "第三小组"}))
     if "township" in filters:
         chosen = client.get(reverse(page), {"county": world.a.pk})
         assert {o[-3:] for o in _options(chosen, "township")} == {"大冶镇", "告成镇"}
@@ -379,6 +437,7 @@ def test_dropdowns_list_exactly_what_the_user_may_see(client, world, url_name):
     if "township" in filters:  # one county: its townships are listed at once
         assert {o[-3:] for o in _options(own, "township")} == {"大冶镇", "告成镇"}
     if "team" in filters:
-        assert {o.split()[-1] for o in _options(own, "team")} == ({"督查一组", "督查三组"} if inspection else {"第一小组", "第三小组"})
+        assert {o.split()[-1] for o in _options(own, "team")} == (TEAMS.get(page, [None, None])[1] or (
+            {"督查一组", "督查三组"} if inspection else {"第一小组", "第三小组"}))
     # Another county's id typed into the URL shows nothing of it.
     assert not _rows_of_page(client, page, {"county": world.b.pk})

@@ -73,6 +73,7 @@ EXPECTED = {
     "inspections.grant_repeat_exception": ("village", {"city", "admin"}),
     "rosters.import_roster": (None, {"admin"}),
     "reminders.view_operations": (None, {"city", "city_other", "admin"}),
+    "dashboard.view": (None, {"city", "city_other", "county_own", "county_other", "admin"}),
     "admin.access": (None, {"admin"}),
 }
 
