@@ -78,8 +78,16 @@ from inspections.models import (
 )
 from inspections.trip_selectors import _shortfalls, propose_households
 from rectification.choices import ItemStatus, LetterStatus, Severity, SourceKind
-from rectification.models import ItemTransition, LetterCounter, ProblemItem, RectificationLetter
-from rectification.services import default_addressee, default_cc, letter_prefix
+from rectification.models import (
+    EvidenceFile,
+    ExtensionRequest,
+    ItemTransition,
+    LetterCounter,
+    LookBack,
+    ProblemItem,
+    RectificationLetter,
+)
+from rectification.services import default_addressee, default_cc, letter_due_dates, letter_prefix
 from reminders.calendar import last_working_day_of_quarter, working_days
 from rosters.choices import MemberRole, Role, TeamKind
 from rosters.models import Campaign, CampaignLeader, Person, Team, TeamCounty, TeamMember, User
@@ -87,6 +95,7 @@ from villages.choices import POOR_STATUSES, HouseholdStatus
 from villages.models import City, County, Household, Province, Village
 
 from . import demo_texts as texts
+from .models import TripFact
 
 MARK = "（批量演示）"
 USER_PREFIX = "demo-"
@@ -351,7 +360,8 @@ class Generator:
         self.item_rows = TableWriter(ProblemItem, (
             "id", "county_id", "village_id", "household_id", "description", "category", "severity", "source_kind",
             "content_type_id", "object_id", "letter_id", "team_id", "responsible_unit", "deadline", "status", "report",
-            "verified_at", "verified_by_id", "closed_on", "order", "created_at"))
+            "verified_at", "verified_by_id", "closed_on", "order", "created_at", "sent_back_at", "escalated_at",
+            "escalated_by_id", "escalation_note", "acknowledged_at", "acknowledged_by_id"))
         self.transition_rows = TableWriter(ItemTransition, ("item_id", "action", "from_status", "to_status", "note",
                                                             "by_id", "at"))
 
@@ -1038,6 +1048,18 @@ class Generator:
             move(cal.add(close, rng.randint(10, 40)), "reopen", ItemStatus.IN_PROGRESS, "回头看发现问题反弹，重新整改。", verifier)
         return self._cut(events)
 
+    def _escalation(self, rng, letter, county, severity):
+        """HY 六: a letter's 重大 problems are reported to the city's leading group when it is issued
+        (rectification.services.letter_issue); the city office acknowledges most of them within days."""
+        if severity != Severity.MAJOR or letter.status != LetterStatus.ISSUED:
+            return None, None, "", None, None
+        note = f"整改函所列重大问题（{'督查小组' if letter.team_id else '市扶贫办'}督查发现）。"
+        office = self.city_office.get(self.counties[county].city_id) or self.province_office
+        acknowledged = letter.issued_at + datetime.timedelta(days=rng.randint(1, 6), minutes=rng.randint(0, 300))
+        if rng.random() < 0.1 or acknowledged.astimezone(TZ).date() > self.as_of:
+            return letter.issued_at, letter.issued_by_id, note, None, None
+        return letter.issued_at, letter.issued_by_id, note, acknowledged, office.pk
+
     def _cut(self, events):
         limit = datetime.datetime.combine(self.as_of, datetime.time(23, 59), tzinfo=TZ)
         return [e for e in events if e[0] <= limit]
@@ -1051,21 +1073,23 @@ class Generator:
             life = (self._life(rng, county, letter.issued_on, deadline, verifiers)
                     if letter.status == LetterStatus.ISSUED else [])
             status, report, verified_at, verified_by, closed_on = ItemStatus.PENDING, "", None, None, None
+            sent_back_at = None
             for moment, action, _, to, note, by in life:
                 status = to
                 if action == "report":  # a new report is verified afresh (rectification.services.item_report)
-                    report, verified_at, verified_by = note, None, None
+                    report, verified_at, verified_by, sent_back_at = note, None, None, None
                 elif action == "verify_pass":
                     verified_at, verified_by = moment, by
                 elif action in ("verify_fail", "reopen"):
                     verified_at = verified_by = None
-                    closed_on = None
+                    closed_on, sent_back_at = None, moment
                 elif action == "close":
                     closed_on = moment.astimezone(TZ).date()
                 moves.append((item_id, action, _, to, note, by, moment))
+            escalation = self._escalation(rng, letter, county, severity)
             items.append((item_id, county, village, household, description, category, severity, source_kind,
                           content_type.pk, source, letter.pk, letter.team_id, "", deadline, status, report, verified_at,
-                          verified_by, closed_on, order, letter.created_at))
+                          verified_by, closed_on, order, letter.created_at, sent_back_at, *escalation))
         self.item_rows.write(items)
         self.transition_rows.write(moves)
         self.counts["items"] += len(items)
@@ -1221,6 +1245,10 @@ class Generator:
             verifiers = [p.user_id for p, role in group.people if p.user_id and role != MemberRole.LIAISON]
             letters.append((key, status, day, body, group.team_pk, group.leader.user_id, verifiers, trip.pk))
         self._write_letters(rng, spec, letters, rows, source_kind=SourceKind.FINDING, content_type=finding_ct)
+        # The due date a trip letter carries from its draft (rectification.services: 3 working days, HY 四).
+        due = letter_due_dates(t for _, t in zip(part, trips, strict=True) if t.pk in {pk for *_, pk in letters})
+        for trip_pk, day in due.items():
+            RectificationLetter.objects.filter(trip_id=trip_pk, due_on__isnull=True).update(due_on=day)
 
     def _hand_over(self, rng, spec, ended_by_quarter):
         """HY 四: each group's files of a quarter go to the 业务科 on the quarter's last working day."""
@@ -1365,6 +1393,8 @@ def generate(*, year, as_of, visits, items, seed, log=print):
     """Generate the activity in one transaction; returns a Summary. Star ratings follow (category 7)."""
     from villages.services import star_ratings_recompute
 
+    from .summaries import summaries_rebuild
+
     gen = Generator(year=year, as_of=as_of, visits=visits, items=items, seed=seed, log=log)
     with transaction.atomic():
         summary = gen.run(benchmark_accounts)
@@ -1372,6 +1402,10 @@ def generate(*, year, as_of, visits, items, seed, log=print):
         # ZZ 四(一) 第7类 counts the problems just recorded: the stars follow, as after any submitted form.
         star_ratings_recompute()
         gen.phase("重点村星级重新计算", t)
+        # Bulk inserts send no signals: the dashboards' summaries are recounted once, as the nightly task would.
+        t = time.monotonic()
+        summaries_rebuild()
+        gen.phase("数据看板汇总重新统计", t)
     summary.counts["overdue"] = ProblemItem.objects.overdue(as_of).count()
     summary.accounts = [(name, user, account_scope(user)) for name, user in gen.accounts.items()]
     team = User.objects.filter(username="team", person__isnull=False).first()
@@ -1407,6 +1441,8 @@ def activity_reset(log=print):
     """Remove what generate made (by its marks) and keep places, households and everything else."""
     from villages.services import star_ratings_recompute
 
+    from .summaries import summaries_rebuild
+
     t = time.monotonic()
     mine = list(Campaign.objects.filter(parent_body__endswith=MARK).values_list("pk", flat=True))
     visits = GuidanceVisit.objects.filter(Q(campaign__in=mine) | Q(population_note=MARK))
@@ -1415,6 +1451,8 @@ def activity_reset(log=print):
     prefixes = set(letters.exclude(year=None).values_list("prefix", "year").distinct())
     # Raw deletes, children first: the rows are many, and the demo's rows have no history worth a signal.
     removed = {}
+    for child in (EvidenceFile, ExtensionRequest, LookBack):  # none of its own, but `make run`'s demo letters have them
+        child.objects.filter(item__letter__in=letters)._raw_delete("default")
     removed["transitions"] = ItemTransition.objects.filter(item__letter__in=letters)._raw_delete("default")
     removed["items"] = ProblemItem.objects.filter(letter__in=letters)._raw_delete("default")
     removed["letters"] = RectificationLetter.objects.filter(pk__in=list(letters.values_list("pk", flat=True)))._raw_delete("default")
@@ -1435,6 +1473,7 @@ def activity_reset(log=print):
     ArchiveHandover.trips.through.objects.filter(archivehandover__in=handovers)._raw_delete("default")
     handovers._raw_delete("default")
     for chunk in chunks(trip_ids, 20000):
+        TripFact.objects.filter(trip__in=chunk)._raw_delete("default")
         TripSample.objects.filter(trip__in=chunk)._raw_delete("default")
         Finding.objects.filter(trip__in=chunk)._raw_delete("default")
         OpinionExchange.objects.filter(trip__in=chunk)._raw_delete("default")
@@ -1459,6 +1498,7 @@ def activity_reset(log=print):
     # accounts (province, city, county, nanyang, xinye) are shared with the other demo commands and stay.
     removed["accounts"] = User.objects.filter(Q(username__startswith=USER_PREFIX) | Q(username__in=GROUP_ACCOUNTS)).delete()[0]
     star_ratings_recompute()
+    summaries_rebuild()
     log(f"已删除上次生成的数据：{removed.get('visits', 0):,} 份登记表、{removed.get('trips', 0):,} 次督查、"
         f"{removed['letters']:,} 份整改函、{removed['items']:,} 项整改问题、{removed['campaigns']} 个工作周期"
         f"（{time.monotonic() - t:.1f} 秒）。")

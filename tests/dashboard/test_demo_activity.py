@@ -141,6 +141,23 @@ def test_trips_samples_and_letters_obey_hy(activity):
     assert trips_awaiting_letter(User.objects.get(username="province")).exists()
 
 
+def test_letters_carry_their_due_date_and_major_problems_are_reported(activity):
+    from dashboard import summaries
+    from rectification.services import letter_due_date
+
+    letters = RectificationLetter.objects.filter(trip__isnull=False).select_related("trip")
+    assert letters.exists() and all(letter.due_on == letter_due_date(letter.trip) for letter in letters)
+    # HY 六: an issued letter's 重大 problems are reported to the city; most are acknowledged, some still wait.
+    major = ProblemItem.objects.filter(severity="major", letter__status=LetterStatus.ISSUED)
+    assert major.exists() and not major.filter(escalated_at__isnull=True).exists()
+    assert major.filter(acknowledged_at__isnull=False).exists() and major.filter(acknowledged_at__isnull=True).exists()
+    assert not ProblemItem.objects.exclude(severity="major").filter(escalated_at__isnull=False).exists()
+    # Sent back and not reported again since: the inbox's 被退回.
+    assert ProblemItem.objects.filter(status=ItemStatus.IN_PROGRESS, sent_back_at__isnull=False).exists()
+    # The bulk load sends no signals: the dashboards' summaries were recounted at its end.
+    assert summaries.differences() == {}
+
+
 def test_letters_are_numbered_without_gap_and_counters_match(activity):
     issued = RectificationLetter.objects.filter(status=LetterStatus.ISSUED)
     assert issued.values("prefix").distinct().count() >= 4  # the province's two bodies, 郑州, 河源's two
