@@ -77,3 +77,13 @@ def test_my_todo_shows_the_county_its_items_and_the_group_what_awaits_verificati
         client.force_login(leader_1)
         assert "1项整改问题已报告整改，待核查销号" in client.get(reverse("reminders:todo")).content.decode()
 
+
+
+def test_the_operations_page_cites_hy_six_for_extensions_waiting(client, city_user):
+    # HY 六 (not 四) holds the extension rule: 对特殊情况确需延长时间的，应及时报告原因和明确延长时限.
+    client.force_login(city_user)
+    html = client.get("/reminders/operations/").content.decode()
+    row = html.split("延期申请超过2个工作日未审批", 1)[1].split("</tr>", 1)[0]
+    assert '<td class="small">HY 六</td>' in row
+    letters = html.split("督查结束3个工作日未发整改函", 1)[1].split("</tr>", 1)[0]
+    assert '<td class="small">HY 四</td>' in letters
