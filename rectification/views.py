@@ -186,7 +186,8 @@ def letter_issue(request, pk):
 
 # --- evidence: served only through the item's scope ------------------------------------------------
 
-def _file_response(field, *, filename, content_type, inline):
+def private_file_response(field, *, filename, content_type, inline):
+    """An evidence file from the private storage, for a view that has already scoped its object (404 otherwise)."""
     try:
         handle = field.open("rb")
     except FileNotFoundError as e:
@@ -203,7 +204,7 @@ def _file_response(field, *, filename, content_type, inline):
 def evidence_download(request, pk):
     ev = selectors.evidence_for(request.user, pk)
     # Photos (JPEG/PNG by their bytes, and decoded) open in the browser; documents download.
-    return _file_response(ev.file, filename=ev.name, content_type=ev.content_type, inline=ev.is_image)
+    return private_file_response(ev.file, filename=ev.name, content_type=ev.content_type, inline=ev.is_image)
 
 
 @login_required
@@ -211,7 +212,7 @@ def evidence_thumbnail(request, pk):
     ev = selectors.evidence_for(request.user, pk)
     if not ev.thumbnail:
         raise Http404("该文件没有缩略图。")
-    return _file_response(ev.thumbnail, filename=f"缩略图-{ev.name}.jpg", content_type="image/jpeg", inline=True)
+    return private_file_response(ev.thumbnail, filename=f"缩略图-{ev.name}.jpg", content_type="image/jpeg", inline=True)
 
 
 # --- extensions, escalation ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from rosters.choices import MemberRole, TeamKind
 from rosters.models import Campaign, TeamCounty
 from villages.choices import GUARANTEES
 from villages.models import County, Household, Village
+from villages.uploads import check_evidence
 
 from . import selectors
 from .choices import IndicatorResult, LeaderLevel, LedgerKind
@@ -31,15 +32,6 @@ from .models import (
 from .selectors import city_report_figures, first_report_month, month_start
 
 SEED_CAMPAIGN = "河南省2020年脱贫攻坚挂牌督战"
-
-# Evidence a county office sends: photos, scans, PDFs, spreadsheets and documents — detected from the bytes.
-EVIDENCE_TYPES = {
-    "image/jpeg": "JPEG 图片",
-    "image/png": "PNG 图片",
-    "application/pdf": "PDF 文件",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel 文件",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word 文件",
-}
 
 
 def _refuse_unless(permission, acting_user, obj, message):
@@ -140,8 +132,6 @@ def leader_remove(*, acting_user, leader: VillageLeader):
 
 def _check_evidence_file(upload):
     """The type comes from the bytes, never from the name; the size is bounded (one check: villages.uploads)."""
-    from villages.uploads import check_evidence
-
     return check_evidence(upload, max_bytes=settings.MAX_UPLOAD_MB * 1024 * 1024, field="evidence_file")
 
 
