@@ -83,7 +83,7 @@ def main():
     parser.add_argument("--households", type=int, default=0)
     parser.add_argument("--rectified", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--skip-pages", action="store_true", help="only the ledger round")
+    parser.add_argument("--skip-pages", action="store_true", help="only the first household check and the ledger round")
     args = parser.parse_args()
     listing = current_listing()
     with transaction.atomic():
@@ -103,6 +103,11 @@ def main():
             measure("ledger page", lambda c=client: c.get(reverse("supervision:ledger_list")))
             measure("household ledger check", lambda c=client: c.post(reverse("supervision:ledger_sync", args=[listing.pk])),
                     runs=3)
+        if args.skip_pages:  # the round needs the ledger's household items: the first check opens them
+            client = Client(HTTP_HOST="localhost")
+            client.force_login(User.objects.get(username="province"))
+            measure("first household check", lambda: client.post(reverse("supervision:ledger_sync", args=[listing.pk])),
+                    runs=1)
         for _ in range(args.rounds):
             ledger_round(listing, args.rectified)
         transaction.set_rollback(True)
