@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from villages.excel import xlsx_response
 from villages.listing import list_context
 
-from . import selectors, services
+from . import selectors, services, sources
 from .choices import ExtensionStatus, ItemStatus
 from .filtersets import ItemFilterSet, LetterFilterSet, NoticeFilterSet
 from .forms import ExtensionDecisionForm, ExtensionRequestForm, LetterEditForm, LookBackForm, NoticeForm
@@ -45,13 +45,14 @@ def inbox(request):
 def item_detail(request, pk):
     item = selectors.item_for(request.user, pk)
     user = request.user
-    actions = services.allowed_actions(user, item)
+    source_note = sources.page_note(item, user)  # e.g. an exit indicator's item is reported on the indicator
+    actions = services.allowed_actions(user, item, hidden=source_note.hidden if source_note else ())
     extensions = list(item.extensions.select_related("requested_by", "decided_by"))
     pending = next((x for x in extensions if x.status == ExtensionStatus.PENDING), None)
     issued = not item.letter_id or item.letter.is_issued
     per_file, per_item, per_upload = services.evidence_limits()
     return render(request, "rectification/item_detail.html", {
-        "item": item, "today": timezone.localdate(), "actions": actions,
+        "item": item, "today": timezone.localdate(), "actions": actions, "source_note": source_note,
         "action_names": {name for name, _ in actions},
         "timeline": item.transitions.select_related("by").prefetch_related("evidence"),
         "evidence": item.evidence.select_related("uploaded_by"),
