@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rectification.choices import ItemStatus, SourceKind
-from rectification.services import NewItem, item_open, item_report, item_start, item_verify, items_move
+from rectification.services import TRANSITIONS, NewItem, item_open, item_report, item_start, item_verify, items_move
 from rosters.choices import MemberRole, TeamKind
 from rosters.models import Campaign, TeamCounty
 from villages.choices import GUARANTEES
@@ -259,6 +259,89 @@ def _ledger_follow_indicator(*, acting_user, status, item, evidence_file):
     attached = f"（附佐证材料：{status.evidence_name}）" if evidence_file and status.evidence_name else ""
     item_report(acting_user=acting_user, item=item,
                 evidence=f"{day}认定“{status.indicator.name}”达标：{status.evidence}{attached}")
+
+
+# --- an exit indicator and its ledger item, kept in step from either side ---------------------------
+#
+# The indicator's page moves the item (``_ledger_follow_indicator``); a move made on the item's page
+# (rectification) comes here through ``rectification.sources``, registered in SupervisionConfig.ready:
+#   - 报告整改情况 is the county's 达标 with evidence, made on the indicator: refused on the item while the
+#     indicator is 未达标 (the item page sends the county to the indicator);
+#   - 核查通过 and 销号 need the indicator 达标: an item is never closed with its indicator left 未达标;
+#   - 退回整改 and 重新打开 put the indicator back to 未达标, with the reason and who decided;
+#   - 重新打开 is refused while a newer item of the same indicator (or household) is open: one open item each.
+
+def _ledger_problems(items):
+    """{item pk: its LedgerProblem}, with what the messages name (one query for any number of items)."""
+    problems = LedgerProblem.objects.select_related("indicator_status__indicator", "listed_village__village").in_bulk(
+        {i.object_id for i in items})
+    return {i.pk: problems[i.object_id] for i in items if i.object_id in problems}
+
+
+def _indicator_statuses(items, *, lock):
+    """{item pk: the IndicatorStatus of an indicator item, read again}; household items have none."""
+    problems = {pk: p for pk, p in _ledger_problems(items).items() if p.kind == LedgerKind.INDICATOR}
+    if not problems:
+        return {}
+    statuses = IndicatorStatus.objects.select_related("indicator", "listed_village__village").filter(
+        pk__in={p.indicator_status_id for p in problems.values()}).order_by("pk")
+    if lock:  # before the items (rectification locks them next): the order indicator_status_set keeps too
+        statuses = statuses.select_for_update(of=("self",))
+    by_pk = {s.pk: s for s in statuses}
+    return {pk: by_pk[p.indicator_status_id] for pk, p in problems.items()}
+
+
+def ledger_item_check(items, action, acting_user):
+    """Before a move of ledger items on rectification's side: lock their indicators, refuse what breaks the step."""
+    if action not in ("report", "verify_pass", "close", "verify_fail", "reopen"):
+        return
+    statuses = _indicator_statuses(items, lock=True)
+    for item in items:
+        status = statuses.get(item.pk)
+        if status is None or status.result == IndicatorResult.MET or action in ("verify_fail", "reopen"):
+            continue
+        where = f"{status.listed_village.village.name}退出指标“{status.indicator.name}”"
+        if action == "report":
+            raise ValidationError(
+                f"此问题是{where}未达标：整改后请在挂牌督战村页面认定“达标”并写明佐证（可附材料），即报告整改情况。",
+                code="report_on_indicator")
+        raise ValidationError(
+            f"{where}仍为未达标，不能{TRANSITIONS[action].label}：须由县（市、区）扶贫办在挂牌督战村页面认定达标"
+            "并写明佐证后再核查销号。", code="indicator_not_met")
+    if action == "reopen":
+        _refuse_second_open_item(items)
+
+
+def _refuse_second_open_item(items):
+    problems = _ledger_problems(items)
+    for item in items:
+        problem = problems.get(item.pk)
+        if problem is None:
+            continue
+        same = ({"ledger_problem__indicator_status_id": problem.indicator_status_id}
+                if problem.kind == LedgerKind.INDICATOR else {"ledger_problem__household_id": problem.household_id})
+        newer = selectors.ledger_items().filter(**same).open().exclude(pk=item.pk).first()
+        if newer is not None:
+            raise ValidationError(
+                f"同一{'指标' if problem.kind == LedgerKind.INDICATOR else '贫困户'}已有未销号的台账问题"
+                f"（{_day(timezone.localtime(newer.created_at).date())}建账，{newer.get_status_display()}），"
+                "请在该问题上整改，不能重新打开此问题。",
+                code="open_item_exists")
+
+
+def ledger_item_follow(items, action, acting_user, notes):
+    """After 退回整改 or 重新打开 on rectification's side: the indicator is 未达标 again, with the reason."""
+    if action not in ("verify_fail", "reopen"):
+        return
+    today = timezone.localdate()
+    for pk, status in _indicator_statuses(items, lock=False).items():
+        if status.result == IndicatorResult.NOT_MET:
+            continue  # set on the indicator's own page, which moved the item
+        why = "核查未通过，退回整改" if action == "verify_fail" else "台账问题重新打开"
+        status.result, status.assessed_on, status.updated_by = IndicatorResult.NOT_MET, today, acting_user
+        status.evidence = f"{_day(today)}{why}：{notes.get(pk, '')}".rstrip("：")
+        status._change_reason = why
+        status.save()
 
 
 GUARANTEE_LABELS = dict(GUARANTEES)
