@@ -72,6 +72,10 @@ def test_the_item_page_sends_the_county_to_the_indicator_and_refuses_the_report_
         page = client.get(item.get_absolute_url()).content.decode()
     assert buttons(page) == {"核查通过", "核查未通过，退回整改"}
     assert "2020年5月20日" in note_of(page) and "认定达标，即报告整改情况：通村硬化路已验收" in note_of(page)
+    # The ledger has no group: the report waits in the city office's 我的待办.
+    with on(D(2020, 5, 21)):
+        todo = client.get(reverse("reminders:todo")).content.decode()
+    assert "1项整改问题已报告整改，待市扶贫办核查销号" in todo and "其中挂牌督战台账1项。" in todo
 
 
 def test_sent_back_on_the_item_page_the_indicator_is_not_met_again(client, officer_a, city_user, lv_a, transport):
