@@ -103,8 +103,7 @@ def item_move(request, pk):
     try:
         calls[action]()
     except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
+        _errors(request, e)
     else:
         messages.success(request, f"已{services.TRANSITIONS[action].label}。")
     return redirect(item)
@@ -150,8 +149,7 @@ def letter_draft(request, trip_pk):
     try:
         letter = services.letter_draft_from_trip(acting_user=request.user, trip=trip)
     except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
+        _errors(request, e)
         return redirect("rectification:letter_list")
     messages.success(request, "已起草整改函，请核对问题清单、确定整改期限后签发。")
     return redirect(letter)
@@ -178,8 +176,7 @@ def letter_issue(request, pk):
         letter = services.letter_issue(acting_user=request.user, letter=letter, issued_on=issued_on or None,
                                        deadline=deadline)
     except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
+        _errors(request, e)
     else:
         messages.success(request, f"整改函已签发：{letter.number}。")
     return redirect(letter)
