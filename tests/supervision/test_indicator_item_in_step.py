@@ -6,6 +6,8 @@ village's page; the item's page sends it there. What the city office decides on 
 while the indicator is 未达标. One item of an indicator (or a household) is open at a time.
 """
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -190,3 +192,30 @@ def test_a_households_closed_item_is_not_reopened_beside_its_newer_one(client, c
     assert "同一贫困户已有未销号的台账问题（2020年5月1日建账，待整改）" in page
     first.refresh_from_db()
     assert first.status == "closed" and ProblemItem.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sent_back_on_the_item_and_on_the_indicator_at_once_one_wins_and_they_agree(city_user, officer_a, lv_a,
+                                                                                      transport):
+    """Two city-office officers at once: one sends the item back on its page, the other marks the indicator
+    未达标 on the village page. Both lock the indicator before the item, so neither waits on the other's
+    lock (no deadlock); whoever comes second finds the work done, and the two records agree."""
+    from rectification.services import item_verify
+    from tests.factories import UserFactory
+    from tests.rectification.test_concurrency import needs_postgresql, run_together
+
+    needs_postgresql()
+    colleague = UserFactory(username="city_2", role="city", city=city_user.city, county=None)
+    for round_ in range(3):
+        day = D(2020, 4, 10 + round_)
+        with on(day):
+            set_indicator(officer_a, lv_a, transport, "not_met", day)
+            set_indicator(officer_a, lv_a, transport, "met", day, evidence="已硬化")
+            item = ProblemItem.objects.get(status="reported")
+            results = run_together(
+                lambda i=item: item_verify(acting_user=city_user, item=i, passed=False, reason="照片与现场不符"),
+                lambda d=day: set_indicator(colleague, lv_a, transport, "not_met", d, evidence="现场仍有1公里未硬化"))
+        assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, ValidationError)], results
+        item.refresh_from_db()
+        assert item.status == "in_progress" and status().result == "not_met"
+        assert item.transitions.filter(action="verify_fail").count() == round_ + 1  # one a round: the first
