@@ -432,14 +432,17 @@ def _moves(acting_user, items, action, note="", *, closed_on=None):
     return locked, transitions
 
 
-@transaction.atomic
 def items_move(*, acting_user, items, action, note="") -> list:
     """Many items through one move at once (no files, no look-back): the county's report of the
     households its data show rectified, the city office's check of them (HN 四(二) 逐一对账销号).
 
     The same rules as one item's move (``_moves``); ``note`` is one text, or {item pk: text}.
     """
-    return _moves(acting_user, items, action, note)[0]
+    items = list(items)
+    if not items:
+        return []  # nothing to move: not even a savepoint
+    with transaction.atomic():
+        return _moves(acting_user, items, action, note)[0]
 
 
 def _log(acting_user, item, action, note):
