@@ -271,16 +271,15 @@ def _ledger_follow_indicator(*, acting_user, status, item, evidence_file):
 #   - 退回整改 and 重新打开 put the indicator back to 未达标, with the reason and who decided;
 #   - 重新打开 is refused while a newer item of the same indicator (or household) is open: one open item each.
 
-def _ledger_problems(items):
-    """{item pk: its LedgerProblem}, with what the messages name (one query for any number of items)."""
-    problems = LedgerProblem.objects.select_related("indicator_status__indicator", "listed_village__village").in_bulk(
-        {i.object_id for i in items})
+def _ledger_problems(items, **only):
+    """{item pk: its LedgerProblem} (one query for any number of items)."""
+    problems = LedgerProblem.objects.filter(**only).in_bulk({i.object_id for i in items})
     return {i.pk: problems[i.object_id] for i in items if i.object_id in problems}
 
 
 def _indicator_statuses(items, *, lock):
     """{item pk: the IndicatorStatus of an indicator item, read again}; household items have none."""
-    problems = {pk: p for pk, p in _ledger_problems(items).items() if p.kind == LedgerKind.INDICATOR}
+    problems = _ledger_problems(items, kind=LedgerKind.INDICATOR)
     if not problems:
         return {}
     statuses = IndicatorStatus.objects.select_related("indicator", "listed_village__village").filter(
