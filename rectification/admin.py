@@ -13,7 +13,7 @@ from .models import (
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Letters and items change only through the services (numbering, the transition table): the admin looks."""
+    """Letters, items and their sources change only through the services (numbering, the transition table): the admin looks."""
 
     def has_add_permission(self, request):
         return False

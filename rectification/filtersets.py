@@ -26,6 +26,10 @@ class ItemFilterSet(ScopedFilterSet):
     extension = django_filters.ChoiceFilter(label="延期", empty_label="全部", method="filter_extension",
                                             choices=[("pending", "延期申请待审批"), ("approved", "已批准延期")])
     source_kind = django_filters.ChoiceFilter(label="来源", choices=SourceKind.choices, empty_label="全部")
+    # Who verifies and closes: the issuing group, or the city office for items with no group
+    # (letters the city office issued itself, the listed-supervision ledger) — its 我的待办 links here.
+    verifier = django_filters.ChoiceFilter(label="核查销号", empty_label="全部", method="filter_verifier",
+                                           choices=[("city", "市扶贫办"), ("team", "督查小组")])
     county = django_filters.ModelChoiceFilter(label="县（市、区）", queryset=County.objects.none(), empty_label="全部")
     # The dashboards' rectification figures lead here: by letter's campaign, issuing group, deadline and source.
     open = django_filters.ChoiceFilter(label="销号", choices=[("yes", "未销号")], empty_label="全部", method="filter_open")
@@ -40,7 +44,7 @@ class ItemFilterSet(ScopedFilterSet):
     class Meta:
         model = ProblemItem
         fields = ["status", "overdue", "due_soon", "sent_back", "severity", "escalation", "extension", "source_kind",
-                  "county", "open", "campaign", "team", "deadline_from", "deadline_to"]
+                  "verifier", "county", "open", "campaign", "team", "deadline_from", "deadline_to"]
 
     def scoped_querysets(self, user):
         counties = County.objects.visible_to(user).filter(
@@ -68,6 +72,11 @@ class ItemFilterSet(ScopedFilterSet):
         if value == "waiting":
             return queryset.filter(escalated_at__isnull=False, acknowledged_at__isnull=True)
         return queryset.filter(escalated_at__isnull=False) if value == "all" else queryset
+
+    def filter_verifier(self, queryset, name, value):
+        if value not in ("city", "team"):
+            return queryset
+        return queryset.filter(team__isnull=value == "city")
 
     def filter_extension(self, queryset, name, value):
         if value not in (ExtensionStatus.PENDING, ExtensionStatus.APPROVED):

@@ -10,9 +10,10 @@ day; the exactly-once key is the reminders app's. Registered in
 import bisect
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from reminders.recipients import city_office, county_officers, team_leaders
 from reminders.registry import Due, TodoRow, register_finder, register_todo
 from rosters.choices import Role
 
-from .choices import ExtensionStatus, ItemStatus, LetterStatus
+from .choices import ExtensionStatus, ItemStatus, LetterStatus, SourceKind
 from .models import ExtensionRequest, ProblemItem
 
 SOON_DAYS = 3  # SPEC §10: items due in 3 days
@@ -142,7 +143,7 @@ def extensions_waiting(day):
 
 def todo_rows(user, today):
     """我的待办: a county officer's items to report on (due this week or overdue, or sent back);
-    a group member's items awaiting verification."""
+    a group member's, and the city office's, items awaiting verification."""
     week_end = today + datetime.timedelta(days=6 - today.weekday())
     items = ProblemItem.objects.open().filter(deadline__isnull=False)
     if user.role == Role.COUNTY and user.county_id:
@@ -159,8 +160,32 @@ def todo_rows(user, today):
         waiting = items.filter(status=ItemStatus.REPORTED, team__memberships__person__user=user).aggregate(
             n=Count("pk", distinct=True), first=Min("deadline"))
         if waiting["n"]:
-            yield TodoRow(kind="item_overdue", due=waiting["first"], title=f"{waiting['n']}项整改问题已报告整改，待核查销号",
-                          link=reverse("rectification:item_list") + f"?status={ItemStatus.REPORTED}")
+            yield VerifyRow(kind="item_reported", due=waiting["first"], title=f"{waiting['n']}项整改问题已报告整改，待核查销号",
+                            link=reverse("rectification:item_list") + f"?status={ItemStatus.REPORTED}&verifier=team")
+    yield from _city_verify_todo(user)
+
+
+@dataclass(frozen=True)
+class VerifyRow(TodoRow):
+    """A verifier's row of 我的待办: reports waiting to be checked and closed (a to-do, not a reminder kind)."""
+
+    @property
+    def kind_label(self):
+        return "待核查销号"
+
+
+def _city_verify_todo(user):
+    """我的待办 of the city office where it is the verifier: items with no group — letters it issued itself
+    and the listed-supervision ledger (HN 四(二)) — reported and waiting for its check (one query)."""
+    if not (user.is_superuser or user.role in (Role.CITY, Role.ADMIN)):
+        return
+    waiting = ProblemItem.objects.visible_to(user).filter(status=ItemStatus.REPORTED, team__isnull=True).aggregate(
+        n=Count("pk"), ledger=Count("pk", filter=Q(source_kind=SourceKind.SUPERVISION)), first=Min("deadline"))
+    if waiting["n"]:
+        yield VerifyRow(
+            kind="item_reported", due=waiting["first"], title=f"{waiting['n']}项整改问题已报告整改，待市扶贫办核查销号",
+            detail=f"其中挂牌督战台账{waiting['ledger']}项。" if waiting["ledger"] else "",
+            link=reverse("rectification:item_list") + f"?status={ItemStatus.REPORTED}&verifier=city")
 
 
 def _extension_todo(user, today):

@@ -25,6 +25,7 @@ from inspections.choices import ProblemKind, TripStatus
 from reminders.calendar import add_working_days, working_days
 from villages.uploads import IMAGE_TYPES, check_evidence, image_thumbnail
 
+from . import sources
 from .choices import ExtensionStatus, ItemStatus, LetterStatus, NoticeKind, Severity, SourceKind
 from .models import (
     EvidenceFile,
@@ -322,11 +323,14 @@ TRANSITIONS = {
 }
 
 
-def allowed_actions(user, item):
-    """The actions the user may take on the item now (for the item page's buttons)."""
+def allowed_actions(user, item, hidden=()):
+    """The actions the user may take on the item now (for the item page's buttons).
+
+    ``hidden``: actions the item's source takes elsewhere (``sources.page_note``), not offered here.
+    """
     out = []
     for name, t in TRANSITIONS.items():
-        if item.status not in t.sources or not rules.has_perm(t.permission, user, item):
+        if name in hidden or item.status not in t.sources or not rules.has_perm(t.permission, user, item):
             continue
         if name == "close" and not item.is_verified:
             continue
@@ -338,29 +342,6 @@ def allowed_actions(user, item):
     return out
 
 
-def _move(acting_user, item, action, note="", guard=None):
-    t = TRANSITIONS[action]
-    # Lock the row and read its state again: a concurrent move waits here and then sees the new state.
-    item = ProblemItem.objects.select_for_update(of=("self",)).select_related("letter", "team").get(pk=item.pk)
-    if not rules.has_perm(t.permission, acting_user, item):
-        _refuse(f"您无权对该问题执行“{t.label}”。")
-    if item.letter_id and not item.letter.is_issued:
-        _refuse("整改函尚未签发，问题还不能整改。")
-    if item.status not in t.sources:
-        allowed = "、".join(f"“{ItemStatus(s).label}”" for s in t.sources)
-        _refuse(f"该问题当前为“{item.get_status_display()}”，只有{allowed}的问题可以{t.label}。")
-    note = (note or "").strip()
-    if t.note_required and not note:
-        _refuse(t.note_required, "note")
-    if guard:
-        guard(item)
-    before = item.status
-    item.status = t.target
-    ItemTransition.objects.create(item=item, action=action, from_status=before, to_status=t.target, note=note,
-                                  by=acting_user, at=timezone.now())
-    return item
-
-
 def _verified(item):
     if not item.is_verified:
         _refuse("该问题尚未核查通过，不能销号：请先核查（必要时“回头看”）。")
@@ -369,6 +350,99 @@ def _verified(item):
 def _not_verified(item):
     if item.is_verified:
         _refuse("该问题已核查通过，请销号。")
+
+
+# What a move asks of the item beyond its state, and what it writes on it besides the state.
+GUARDS = {"verify_pass": _not_verified, "close": _verified}
+WRITES = {
+    "report": ("report", "verified_at", "verified_by", "sent_back_at"),  # a new report is verified afresh
+    "verify_pass": ("verified_at", "verified_by"),
+    "verify_fail": ("verified_at", "verified_by", "sent_back_at"),
+    "close": ("closed_on",),
+    "reopen": ("closed_on", "verified_at", "verified_by", "sent_back_at"),
+}
+
+
+def _write(item, action, acting_user, now, note, closed_on):
+    if action == "report":
+        item.report, item.sent_back_at = note, None
+    if action in ("report", "verify_fail", "reopen"):
+        item.verified_at = item.verified_by = None
+    if action in ("verify_fail", "reopen"):
+        item.sent_back_at = now
+    if action == "verify_pass":
+        item.verified_at, item.verified_by = now, acting_user
+    if action == "close":
+        item.closed_on = closed_on or timezone.localdate()
+    if action == "reopen":
+        item.closed_on = None
+
+
+def _moves(acting_user, items, action, note="", *, closed_on=None):
+    """Apply one entry of TRANSITIONS to one or many items: the one place an item's state changes.
+
+    ``note`` is one text for all, or {item pk: text}. The rows are locked (in pk order, so two movers
+    never deadlock) and their state read again: a concurrent move waits here and then sees the new
+    state. Every item must be movable by the acting user, or nothing is written. The matrix is asked
+    once per (county, issuing group) — all that its rectification predicates read of an item. The
+    items are written in one update and their timeline rows in one insert, whatever their number;
+    the app that owns the items' source checks first and follows after (``rectification.sources``).
+    Returns the items and their new timeline rows, in pk order.
+    """
+    t = TRANSITIONS[action]
+    items = list(items)
+    if not items:
+        return [], []
+    sources.check(items, action, acting_user)
+    locked = list(ProblemItem.objects.select_for_update(of=("self",)).select_related("letter", "team")
+                  .filter(pk__in=[i.pk for i in items]).order_by("pk"))
+    one = len(locked) == 1
+    allowed = {}
+    notes = {}
+    for item in locked:
+        key = (item.county_id, item.team_id)
+        if key not in allowed:
+            allowed[key] = rules.has_perm(t.permission, acting_user, item)
+        which = "该问题" if one else f"问题“{item.description[:30]}”"
+        if not allowed[key]:
+            _refuse(f"您无权对{which}执行“{t.label}”。")
+        if item.letter_id and not item.letter.is_issued:
+            _refuse("整改函尚未签发，问题还不能整改。")
+        if item.status not in t.sources:
+            states = "、".join(f"“{ItemStatus(s).label}”" for s in t.sources)
+            _refuse(f"{which}当前为“{item.get_status_display()}”，只有{states}的问题可以{t.label}。")
+        notes[item.pk] = ((note.get(item.pk, "") if isinstance(note, dict) else note) or "").strip()
+        if t.note_required and not notes[item.pk]:
+            _refuse(t.note_required, "note")
+        if action in GUARDS:
+            GUARDS[action](item)
+    now = timezone.now()
+    transitions = [ItemTransition(item=item, action=action, from_status=item.status, to_status=t.target,
+                                  note=notes[item.pk], by=acting_user, at=now) for item in locked]
+    for item in locked:
+        item.status = t.target
+        _write(item, action, acting_user, now, notes[item.pk], closed_on)
+    fields = ["status", *WRITES.get(action, ())]
+    if one:
+        locked[0].save(update_fields=fields)
+    else:
+        ProblemItem.objects.bulk_update(locked, fields, batch_size=500)
+    transitions = ItemTransition.objects.bulk_create(transitions, batch_size=1000)
+    sources.follow(locked, action, acting_user, notes)
+    return locked, transitions
+
+
+def items_move(*, acting_user, items, action, note="") -> list:
+    """Many items through one move at once (no files, no look-back): the county's report of the
+    households its data show rectified, the city office's check of them (HN 四(二) 逐一对账销号).
+
+    The same rules as one item's move (``_moves``); ``note`` is one text, or {item pk: text}.
+    """
+    items = list(items)
+    if not items:
+        return []  # nothing to move: not even a savepoint
+    with transaction.atomic():
+        return _moves(acting_user, items, action, note)[0]
 
 
 def _log(acting_user, item, action, note):
@@ -430,32 +504,29 @@ def _save_files(acting_user, item, transition, checked):
 
 # --- the moves ------------------------------------------------------------------------------------
 
+def _move(acting_user, item, action, note="", closed_on=None):
+    (item,), (transition,) = _moves(acting_user, [item], action, note, closed_on=closed_on)
+    return item, transition
+
+
 @transaction.atomic
 def item_start(*, acting_user, item) -> ProblemItem:
-    item = _move(acting_user, item, "start")
-    item.save(update_fields=["status"])
-    return item
+    return _move(acting_user, item, "start")[0]
 
 
 @transaction.atomic
 def item_progress(*, acting_user, item, note: str, files=()) -> ProblemItem:
     """整改进展: a note and evidence while the item stays 整改中."""
-    item = _move(acting_user, item, "progress", note)
-    checked = _check_files(item, files)
-    _save_files(acting_user, item, item.transitions.order_by("-pk").first(), checked)
+    item, transition = _move(acting_user, item, "progress", note)
+    _save_files(acting_user, item, transition, _check_files(item, files))
     return item
 
 
 @transaction.atomic
 def item_report(*, acting_user, item, evidence: str, files=()) -> ProblemItem:
     """整改情况 with its evidence files; the item goes to 已整改待核查 (HY 六: 整改情况及时向督查组报告)."""
-    item = _move(acting_user, item, "report", evidence)
-    checked = _check_files(item, files)
-    item.report = evidence.strip()
-    item.verified_at = item.verified_by = None  # a new report is verified afresh
-    item.sent_back_at = None
-    item.save(update_fields=["status", "report", "verified_at", "verified_by", "sent_back_at"])
-    _save_files(acting_user, item, item.transitions.order_by("-pk").first(), checked)
+    item, transition = _move(acting_user, item, "report", evidence)
+    _save_files(acting_user, item, transition, _check_files(item, files))
     return item
 
 
@@ -487,39 +558,23 @@ def _check_lookback(item, lookback):
 @transaction.atomic
 def item_verify(*, acting_user, item, passed: bool, reason: str = "", lookback: LookBackInput | None = None) -> ProblemItem:
     """The issuing group checks the report — if needed by a look-back (回头看, HY 四) recorded with it."""
-    if passed:
-        item = _move(acting_user, item, "verify_pass", reason, guard=_not_verified)
-        item.verified_at, item.verified_by = timezone.now(), acting_user
-    else:
-        item = _move(acting_user, item, "verify_fail", reason)
-        item.verified_at = item.verified_by = None
-        item.sent_back_at = timezone.now()
+    item, transition = _move(acting_user, item, "verify_pass" if passed else "verify_fail", reason)
     if lookback is not None:
-        _check_lookback(item, lookback)
-    item.save(update_fields=["status", "verified_at", "verified_by", "sent_back_at"])
-    if lookback is not None:
-        LookBack.objects.create(item=item, transition=item.transitions.order_by("-pk").first(),
-                                visited_on=lookback.visited_on, people=lookback.people.strip()[:200],
-                                found=lookback.found.strip(), recorded_by=acting_user)
+        _check_lookback(item, lookback)  # refused: the whole move rolls back
+        LookBack.objects.create(item=item, transition=transition, visited_on=lookback.visited_on,
+                                people=lookback.people.strip()[:200], found=lookback.found.strip(),
+                                recorded_by=acting_user)
     return item
 
 
 @transaction.atomic
 def item_close(*, acting_user, item, closed_on=None, note="") -> ProblemItem:
-    item = _move(acting_user, item, "close", note, guard=_verified)
-    item.closed_on = closed_on or timezone.localdate()
-    item.save(update_fields=["status", "closed_on"])
-    return item
+    return _move(acting_user, item, "close", note, closed_on=closed_on)[0]
 
 
 @transaction.atomic
 def item_reopen(*, acting_user, item, reason: str) -> ProblemItem:
-    item = _move(acting_user, item, "reopen", reason)
-    item.closed_on = None
-    item.verified_at = item.verified_by = None
-    item.sent_back_at = timezone.now()
-    item.save(update_fields=["status", "closed_on", "verified_at", "verified_by", "sent_back_at"])
-    return item
+    return _move(acting_user, item, "reopen", reason)[0]
 
 
 # --- escalation of major problems (HY 六) ----------------------------------------------------------

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from villages.excel import xlsx_response
 from villages.listing import list_context
 
-from . import selectors, services
+from . import selectors, services, sources
 from .choices import ExtensionStatus, ItemStatus
 from .filtersets import ItemFilterSet, LetterFilterSet, NoticeFilterSet
 from .forms import ExtensionDecisionForm, ExtensionRequestForm, LetterEditForm, LookBackForm, NoticeForm
@@ -45,13 +45,14 @@ def inbox(request):
 def item_detail(request, pk):
     item = selectors.item_for(request.user, pk)
     user = request.user
-    actions = services.allowed_actions(user, item)
+    source_note = sources.page_note(item, user)  # e.g. an exit indicator's item is reported on the indicator
+    actions = services.allowed_actions(user, item, hidden=source_note.hidden if source_note else ())
     extensions = list(item.extensions.select_related("requested_by", "decided_by"))
     pending = next((x for x in extensions if x.status == ExtensionStatus.PENDING), None)
     issued = not item.letter_id or item.letter.is_issued
     per_file, per_item, per_upload = services.evidence_limits()
     return render(request, "rectification/item_detail.html", {
-        "item": item, "today": timezone.localdate(), "actions": actions,
+        "item": item, "today": timezone.localdate(), "actions": actions, "source_note": source_note,
         "action_names": {name for name, _ in actions},
         "timeline": item.transitions.select_related("by").prefetch_related("evidence"),
         "evidence": item.evidence.select_related("uploaded_by"),
@@ -102,8 +103,7 @@ def item_move(request, pk):
     try:
         calls[action]()
     except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
+        _errors(request, e)
     else:
         messages.success(request, f"已{services.TRANSITIONS[action].label}。")
     return redirect(item)
@@ -149,8 +149,7 @@ def letter_draft(request, trip_pk):
     try:
         letter = services.letter_draft_from_trip(acting_user=request.user, trip=trip)
     except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
+        _errors(request, e)
         return redirect("rectification:letter_list")
     messages.success(request, "已起草整改函，请核对问题清单、确定整改期限后签发。")
     return redirect(letter)
@@ -177,8 +176,7 @@ def letter_issue(request, pk):
         letter = services.letter_issue(acting_user=request.user, letter=letter, issued_on=issued_on or None,
                                        deadline=deadline)
     except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
+        _errors(request, e)
     else:
         messages.success(request, f"整改函已签发：{letter.number}。")
     return redirect(letter)
@@ -186,7 +184,8 @@ def letter_issue(request, pk):
 
 # --- evidence: served only through the item's scope ------------------------------------------------
 
-def _file_response(field, *, filename, content_type, inline):
+def private_file_response(field, *, filename, content_type, inline):
+    """An evidence file from the private storage, for a view that has already scoped its object (404 otherwise)."""
     try:
         handle = field.open("rb")
     except FileNotFoundError as e:
@@ -203,7 +202,7 @@ def _file_response(field, *, filename, content_type, inline):
 def evidence_download(request, pk):
     ev = selectors.evidence_for(request.user, pk)
     # Photos (JPEG/PNG by their bytes, and decoded) open in the browser; documents download.
-    return _file_response(ev.file, filename=ev.name, content_type=ev.content_type, inline=ev.is_image)
+    return private_file_response(ev.file, filename=ev.name, content_type=ev.content_type, inline=ev.is_image)
 
 
 @login_required
@@ -211,7 +210,7 @@ def evidence_thumbnail(request, pk):
     ev = selectors.evidence_for(request.user, pk)
     if not ev.thumbnail:
         raise Http404("该文件没有缩略图。")
-    return _file_response(ev.thumbnail, filename=f"缩略图-{ev.name}.jpg", content_type="image/jpeg", inline=True)
+    return private_file_response(ev.thumbnail, filename=f"缩略图-{ev.name}.jpg", content_type="image/jpeg", inline=True)
 
 
 # --- extensions, escalation ---------------------------------------------------------------------------

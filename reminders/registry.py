@@ -171,7 +171,8 @@ declare("item_overdue", "整改问题逾期", schedule="daily", when="每天（�
         is_due=_every_day, period=period_day)
 declare("letter_missing", "督查结束3个工作日未发整改函", schedule="daily", when="每天", clause="HY 四",
         is_due=_every_day, period=period_day)
-declare("extension_waiting", "延期申请超过2个工作日未审批", schedule="daily", when="每天", clause="HY 四",
+# HY 六: 对特殊情况确需延长时间的，应及时报告原因和明确延长时限 — the extension rule's own clause.
+declare("extension_waiting", "延期申请超过2个工作日未审批", schedule="daily", when="每天", clause="HY 六",
         is_due=_every_day, period=period_day)
 declare("guidance_week_missed", "指导小组上周未到分包县指导", schedule="weekly", when="每周一（节假日周除外）", clause="ZZ 三",
         is_due=_monday, period=period_last_week)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from rectification.admin import ReadOnlyAdmin
+
 from .models import (
     ExitIndicator,
     IndicatorStatus,
@@ -54,7 +56,7 @@ class IndicatorStatusAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LedgerProblem)
-class LedgerProblemAdmin(admin.ModelAdmin):
+class LedgerProblemAdmin(ReadOnlyAdmin):
     """What put each problem on the ledger; the problem itself (state, deadline, timeline) is its
     rectification item — 整改问题, filtered by 来源 挂牌督战台账 — which changes only through its lifecycle."""
 
@@ -80,15 +82,6 @@ class LedgerProblemAdmin(admin.ModelAdmin):
         if not items:
             return "—"
         return format_html('<a href="{}">{}</a>', items[0].get_absolute_url(), items[0].description)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(VillageLeader)

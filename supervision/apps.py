@@ -17,3 +17,13 @@ class SupervisionConfig(AppConfig):
         from .reminders import register
 
         register()
+
+        # HN 四(二): an exit indicator and its ledger item agree, whichever page the move is made on.
+        from rectification.sources import SourceRules, register_source_rules
+
+        from .models import LedgerProblem
+        from .selectors import ledger_item_note
+        from .services import ledger_item_check, ledger_item_follow
+
+        register_source_rules(LedgerProblem, SourceRules(check=ledger_item_check, follow=ledger_item_follow,
+                                                         page_note=ledger_item_note))

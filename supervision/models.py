@@ -9,9 +9,9 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from villages.scoping import ScopedQuerySet
+from villages.uploads import private_storage
 
 from .choices import REPORT_DUE_DAY, IndicatorResult, LeaderLevel, LedgerKind
-from .storage import private_storage
 
 
 class Listing(models.Model):

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from rectification.choices import ItemStatus, SourceKind
 from rectification.models import ProblemItem
+from rectification.sources import SourceNote
 from villages.choices import GUARANTEES, POOR_STATUSES, ExitStatus, HouseholdStatus
 from villages.models import City, County, Household, Village
 from villages.scoping import visible_county_ids
 
-from .choices import REPORT_DUE_DAY, IndicatorResult
+from .choices import REPORT_DUE_DAY, IndicatorResult, LedgerKind
 from .models import (
     ExitIndicator,
     IndicatorStatus,
@@ -458,3 +459,29 @@ def proposed_villages(*, user):
         )
         .order_by("-poor_population", "county__name", "township__name", "name")
     )
+
+
+def ledger_item_note(item, user):
+    """What a ledger item's page says of its exit indicator (rectification.sources): the county reports
+    such an item by marking the indicator 达标 with evidence on the listed village's page, so the item
+    page sends it there, and shows the city office the indicator's standing before it verifies."""
+    problem = (LedgerProblem.objects.select_related("indicator_status__indicator", "indicator_status__updated_by",
+                                                    "listed_village__village")
+               .filter(pk=item.object_id, kind=LedgerKind.INDICATOR).first())
+    if problem is None:
+        return None
+    status, lv = problem.indicator_status, problem.listed_village
+    where = f"{lv.village.name}退出指标“{status.indicator.name}”"
+    link = f"{lv.get_absolute_url()}#indicator-{status.indicator_id}"
+    day = f"{status.assessed_on.year}年{status.assessed_on.month}月{status.assessed_on.day}日"
+    if status.result == IndicatorResult.MET:
+        return SourceNote(
+            f"此问题是{where}未达标。{day}{status.updated_by.display_name}在挂牌督战村页面认定达标，即报告整改情况："
+            f"{status.evidence}{'（附佐证材料）' if status.evidence_file else ''}",
+            link, "查看指标和佐证材料")
+    hidden = frozenset({"report", "verify_pass", "close"})
+    if item.status == ItemStatus.CLOSED:
+        return SourceNote(f"{where}现为未达标（{day}认定），见挂牌督战村页面。", link, "查看指标", hidden)
+    return SourceNote(
+        f"此问题是{where}未达标。整改后由县（市、区）扶贫办在挂牌督战村页面认定“达标”并写明佐证（可附材料），"
+        "即报告整改情况；市扶贫办核查后销号。", link, "到挂牌督战村页面填报指标", hidden)

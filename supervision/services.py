@@ -9,11 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rectification.choices import ItemStatus, SourceKind
-from rectification.services import NewItem, item_close, item_open, item_report, item_start, item_verify
+from rectification.services import TRANSITIONS, NewItem, item_open, item_report, item_start, item_verify, items_move
 from rosters.choices import MemberRole, TeamKind
 from rosters.models import Campaign, TeamCounty
 from villages.choices import GUARANTEES
 from villages.models import County, Household, Village
+from villages.uploads import check_evidence
 
 from . import selectors
 from .choices import IndicatorResult, LeaderLevel, LedgerKind
@@ -31,15 +32,6 @@ from .models import (
 from .selectors import city_report_figures, first_report_month, month_start
 
 SEED_CAMPAIGN = "河南省2020年脱贫攻坚挂牌督战"
-
-# Evidence a county office sends: photos, scans, PDFs, spreadsheets and documents — detected from the bytes.
-EVIDENCE_TYPES = {
-    "image/jpeg": "JPEG 图片",
-    "image/png": "PNG 图片",
-    "application/pdf": "PDF 文件",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel 文件",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word 文件",
-}
 
 
 def _refuse_unless(permission, acting_user, obj, message):
@@ -140,8 +132,6 @@ def leader_remove(*, acting_user, leader: VillageLeader):
 
 def _check_evidence_file(upload):
     """The type comes from the bytes, never from the name; the size is bounded (one check: villages.uploads)."""
-    from villages.uploads import check_evidence
-
     return check_evidence(upload, max_bytes=settings.MAX_UPLOAD_MB * 1024 * 1024, field="evidence_file")
 
 
@@ -271,13 +261,100 @@ def _ledger_follow_indicator(*, acting_user, status, item, evidence_file):
                 evidence=f"{day}认定“{status.indicator.name}”达标：{status.evidence}{attached}")
 
 
+# --- an exit indicator and its ledger item, kept in step from either side ---------------------------
+#
+# The indicator's page moves the item (``_ledger_follow_indicator``); a move made on the item's page
+# (rectification) comes here through ``rectification.sources``, registered in SupervisionConfig.ready:
+#   - 报告整改情况 is the county's 达标 with evidence, made on the indicator: refused on the item while the
+#     indicator is 未达标 (the item page sends the county to the indicator);
+#   - 核查通过 and 销号 need the indicator 达标: an item is never closed with its indicator left 未达标;
+#   - 退回整改 and 重新打开 put the indicator back to 未达标, with the reason and who decided;
+#   - 重新打开 is refused while a newer item of the same indicator (or household) is open: one open item each.
+
+def _ledger_problems(items, **only):
+    """{item pk: its LedgerProblem} (one query for any number of items)."""
+    problems = LedgerProblem.objects.filter(**only).in_bulk({i.object_id for i in items})
+    return {i.pk: problems[i.object_id] for i in items if i.object_id in problems}
+
+
+def _indicator_statuses(items, *, lock):
+    """{item pk: the IndicatorStatus of an indicator item, read again}; household items have none."""
+    problems = _ledger_problems(items, kind=LedgerKind.INDICATOR)
+    if not problems:
+        return {}
+    statuses = IndicatorStatus.objects.select_related("indicator", "listed_village__village").filter(
+        pk__in={p.indicator_status_id for p in problems.values()}).order_by("pk")
+    if lock:  # before the items (rectification locks them next): the order indicator_status_set keeps too
+        statuses = statuses.select_for_update(of=("self",))
+    by_pk = {s.pk: s for s in statuses}
+    return {pk: by_pk[p.indicator_status_id] for pk, p in problems.items()}
+
+
+def ledger_item_check(items, action, acting_user):
+    """Before a move of ledger items on rectification's side: lock their indicators, refuse what breaks the step."""
+    if action not in ("report", "verify_pass", "close", "verify_fail", "reopen"):
+        return
+    statuses = _indicator_statuses(items, lock=True)
+    for item in items:
+        status = statuses.get(item.pk)
+        if status is None or status.result == IndicatorResult.MET or action in ("verify_fail", "reopen"):
+            continue
+        where = f"{status.listed_village.village.name}退出指标“{status.indicator.name}”"
+        if action == "report":
+            raise ValidationError(
+                f"此问题是{where}未达标：整改后请在挂牌督战村页面认定“达标”并写明佐证（可附材料），即报告整改情况。",
+                code="report_on_indicator")
+        raise ValidationError(
+            f"{where}仍为未达标，不能{TRANSITIONS[action].label}：须由县（市、区）扶贫办在挂牌督战村页面认定达标"
+            "并写明佐证后再核查销号。", code="indicator_not_met")
+    if action == "reopen":
+        _refuse_second_open_item(items)
+
+
+def _refuse_second_open_item(items):
+    problems = _ledger_problems(items)
+    for item in items:
+        problem = problems.get(item.pk)
+        if problem is None:
+            continue
+        same = ({"ledger_problem__indicator_status_id": problem.indicator_status_id}
+                if problem.kind == LedgerKind.INDICATOR else {"ledger_problem__household_id": problem.household_id})
+        newer = selectors.ledger_items().filter(**same).open().exclude(pk=item.pk).first()
+        if newer is not None:
+            raise ValidationError(
+                f"同一{'指标' if problem.kind == LedgerKind.INDICATOR else '贫困户'}已有未销号的台账问题"
+                f"（{_day(timezone.localtime(newer.created_at).date())}建账，{newer.get_status_display()}），"
+                "请在该问题上整改，不能重新打开此问题。",
+                code="open_item_exists")
+
+
+def ledger_item_follow(items, action, acting_user, notes):
+    """After 退回整改 or 重新打开 on rectification's side: the indicator is 未达标 again, with the reason."""
+    if action not in ("verify_fail", "reopen"):
+        return
+    today = timezone.localdate()
+    for pk, status in _indicator_statuses(items, lock=False).items():
+        if status.result == IndicatorResult.NOT_MET:
+            continue  # set on the indicator's own page, which moved the item
+        why = "核查未通过，退回整改" if action == "verify_fail" else "台账问题重新打开"
+        status.result, status.assessed_on, status.updated_by = IndicatorResult.NOT_MET, today, acting_user
+        status.evidence = f"{_day(today)}{why}：{notes.get(pk, '')}".rstrip("：")
+        status._change_reason = why
+        status.save()
+
+
 GUARANTEE_LABELS = dict(GUARANTEES)
-# Items moved through their lifecycle in one request (about a dozen queries each): a request stays within seconds.
+# Items moved through their lifecycle in one request (one set-based move of them all): a request stays short.
 LEDGER_BATCH = 200
 
 
 def _failing_guarantees(household):
     return "、".join(label for name, label in GUARANTEES if getattr(household, name) is False)
+
+
+def _missing_guarantees(household):
+    """Not met, or not yet entered: what keeps a reported household item from being closed."""
+    return "、".join(label for name, label in GUARANTEES if getattr(household, name) is not True)
 
 
 @transaction.atomic
@@ -292,8 +369,8 @@ def ledger_sync_households(*, acting_user, listing: Listing) -> dict:
       counted: the county reports them (``ledger_report_households``).
 
     Limited to the counties the acting user may see; one check at a time per listing. Reports are
-    checked at most ``LEDGER_BATCH`` a time (each goes through the item's lifecycle, a few queries
-    each), so one request stays short; ``reported_left`` says how many wait for the next check.
+    checked at most ``LEDGER_BATCH`` a time (moved together through the item's lifecycle), so one
+    request stays short; ``reported_left`` says how many wait for the next check.
     """
     _refuse_unless("supervision.sync_ledger", acting_user, None, "只有市扶贫办可以核对贫困户台账。")
     Listing.objects.select_for_update().filter(pk=listing.pk).first()
@@ -313,21 +390,16 @@ def ledger_sync_households(*, acting_user, listing: Listing) -> dict:
     ]
     opened = _open_items(acting_user=acting_user, listing=listing, kind=LedgerKind.HOUSEHOLD, category="两不愁三保障",
                          problems=problems)
-    closed = sent_back = 0
     reported = unclosed.filter(status=ItemStatus.REPORTED)
-    for item in reported.select_related("household").order_by("pk")[:LEDGER_BATCH]:
-        h = item.household
-        if all(getattr(h, name) is True for name in GUARANTEE_LABELS):
-            if not item.is_verified:
-                item = item_verify(acting_user=acting_user, item=item, passed=True,
-                                   reason="与贫困户数据核对：“两不愁三保障”六项均已保障")
-            item_close(acting_user=acting_user, item=item, note="对账销号（与贫困户数据核对一致）")
-            closed += 1
-        else:
-            missing = "、".join(label for name, label in GUARANTEES if getattr(h, name) is not True)
-            item_verify(acting_user=acting_user, item=item, passed=False,
-                        reason=f"与贫困户数据核对：{missing}仍未保障或未填写，退回整改")
-            sent_back += 1
+    batch = list(reported.select_related("household").order_by("pk")[:LEDGER_BATCH])
+    agree = [i for i in batch if all(getattr(i.household, name) is True for name in GUARANTEE_LABELS)]
+    differ = [i for i in batch if i.pk not in {a.pk for a in agree}]
+    items_move(acting_user=acting_user, items=[i for i in agree if not i.is_verified], action="verify_pass",
+               note="与贫困户数据核对：“两不愁三保障”六项均已保障")
+    items_move(acting_user=acting_user, items=agree, action="close", note="对账销号（与贫困户数据核对一致）")
+    items_move(acting_user=acting_user, items=differ, action="verify_fail", note={
+        i.pk: f"与贫困户数据核对：{_missing_guarantees(i.household)}仍未保障或未填写，退回整改" for i in differ})
+    closed, sent_back = len(agree), len(differ)
     awaiting = unclosed.exclude(status=ItemStatus.REPORTED).filter(
         household__in=Household.objects.filter(selectors.MEETS_ALL)).count()
     return {"opened": len(opened), "closed": closed, "sent_back": sent_back, "awaiting_report": awaiting,
@@ -348,16 +420,13 @@ def ledger_report_households(*, acting_user, listing: Listing) -> tuple[int, int
         .visible_to(acting_user).filter(status__in=[ItemStatus.PENDING, ItemStatus.IN_PROGRESS])
         .filter(household__in=Household.objects.filter(selectors.MEETS_ALL)).order_by("pk")
     )
-    today = timezone.localdate()
-    reported = 0
-    for item in items[:LEDGER_BATCH]:
-        if item.status == ItemStatus.PENDING:
-            item = item_start(acting_user=acting_user, item=item)
-        item_report(acting_user=acting_user, item=item,
-                    evidence=f"{_day(today)}贫困户数据显示“两不愁三保障”六项均已保障（"
-                             + "、".join(GUARANTEE_LABELS.values()) + "）。")
-        reported += 1
-    return reported, items.count()
+    batch = list(items[:LEDGER_BATCH])
+    # One move of the whole batch (rectification.services.items_move): a few queries, not a dozen an item.
+    items_move(acting_user=acting_user, items=[i for i in batch if i.status == ItemStatus.PENDING], action="start")
+    items_move(acting_user=acting_user, items=batch, action="report",
+               note=f"{_day(timezone.localdate())}贫困户数据显示“两不愁三保障”六项均已保障（"
+                    + "、".join(GUARANTEE_LABELS.values()) + "）。")
+    return len(batch), items.count()
 
 
 # --- monthly reports (HN 五(三)) ------------------------------------------------------------------

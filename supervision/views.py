@@ -4,12 +4,13 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from rectification.views import private_file_response
 from villages.excel import xlsx_response
 from villages.listing import list_context, page_of
 from villages.models import City, County
@@ -205,10 +206,8 @@ def evidence_download(request, pk):
     status = get_visible_or_404(IndicatorStatus.objects.all(), request.user, pk=pk)
     if not status.evidence_file:
         raise Http404
-    response = FileResponse(status.evidence_file.open("rb"), as_attachment=True,
-                            filename=status.evidence_name or "evidence", content_type=status.evidence_content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(status.evidence_file, filename=status.evidence_name or "evidence",
+                                 content_type=status.evidence_content_type, inline=False)
 
 
 def _ledger_filterset(request):

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import simple_history.models
-import supervision.storage
+import villages.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('result', models.CharField(choices=[('met', '达标'), ('not_met', '未达标')], max_length=16, verbose_name='结果')),
                 ('assessed_on', models.DateField(verbose_name='认定日期')),
                 ('evidence', models.TextField(blank=True, verbose_name='佐证说明')),
-                ('evidence_file', models.FileField(blank=True, max_length=255, storage=supervision.storage.PrivateStorage(), upload_to='supervision/evidence/%Y/%m/', verbose_name='佐证材料')),
+                ('evidence_file', models.FileField(blank=True, max_length=255, storage=villages.uploads.PrivateStorage(), upload_to='supervision/evidence/%Y/%m/', verbose_name='佐证材料')),
                 ('evidence_content_type', models.CharField(blank=True, editable=False, max_length=100, verbose_name='材料类型')),
                 ('evidence_name', models.CharField(blank=True, editable=False, max_length=255, verbose_name='原文件名')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),

@@ -1,5 +1,5 @@
-"""A county officer marks an exit indicator 未达标 and the ledger item appears; after the work the officer
-marks it 达标 with evidence, which reports the item; the city office verifies and closes it (销号) and
+"""A county officer marks an exit indicator 未达标 and the ledger item appears; the item's page sends the officer
+back to the indicator, where after the work the officer marks it 达标 with evidence, which reports the item; the city office verifies and closes it (销号) and
 submits the month's report, assembled from what the county entered."""
 
 import pytest
@@ -60,6 +60,20 @@ def test_indicator_ledger_and_monthly_report(page, live_server, officer_a, city_
     expect(ledger.get_by_text("待整改")).to_be_visible()
     expect(page.locator(transport_id).locator(".ledger-item")).to_contain_text("待整改")
 
+    # The item's page sends the county back to the indicator: there, 达标 with evidence is the report.
+    page.locator(transport_id).locator(".ledger-item a").click()
+    expect(page.locator("#source-note")).to_contain_text("在挂牌督战村页面认定“达标”并写明佐证")
+    page.get_by_role("button", name="开始整改").click()
+    expect(page.get_by_text("已开始整改。")).to_be_visible()
+    expect(page.get_by_role("button", name="报告整改进展")).to_be_visible()
+    expect(page.get_by_role("button", name="报告整改情况")).to_have_count(0)
+    page.screenshot(path=str(artifacts / "supervision_item_county_1366.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "supervision_item_county_390.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.locator("#source-note").get_by_role("link", name="到挂牌督战村页面填报指标").click()
+    expect(page.locator(transport_id).get_by_role("button", name="保存交通")).to_be_visible()
+
     # 达标 without evidence is refused, with the choice kept.
     power_id = f"#indicator-{ExitIndicator.objects.get(name='电力').pk}"
     power = page.locator(power_id)
@@ -105,9 +119,11 @@ def test_indicator_ledger_and_monthly_report(page, live_server, officer_a, city_
     page.set_viewport_size({"width": 1366, "height": 768})
     row.get_by_role("link", name="大营村退出指标“交通”未达标：村内主干道3公里未硬化").click()
     expect(page.locator("#timeline")).to_contain_text("交通运输局验收合格")
+    expect(page.locator("#source-note")).to_contain_text("认定达标，即报告整改情况：主干道3公里已硬化")
+    page.screenshot(path=str(artifacts / "supervision_item_reported_city_1366.png"), full_page=True)
     page.get_by_role("button", name="核查通过").click()
     expect(page.get_by_text("已核查通过。")).to_be_visible()
-    page.get_by_label("整改情况 / 说明").fill("对照验收单和现场照片核对无误")
+    page.get_by_label("说明（退回、重新打开时必填）").fill("对照验收单和现场照片核对无误")
     page.get_by_role("button", name="销号").click()
     expect(page.locator("#item-status")).to_contain_text("已销号")
     expect(page.locator("#timeline li")).to_have_count(4)

@@ -147,7 +147,7 @@ def _inspections(w):
 
 def _rectification(w):
     """Problem items (整改问题): one overdue, major, sent back and reported up; one closed; one within its deadline
-    with an extension waiting; one due within the week; one in 洛阳市. Notices of two years, and one in 洛阳市."""
+    with an extension waiting; one due within the week, issued by a group; one in 洛阳市. Notices of two years, and one in 洛阳市."""
     from django.utils import timezone
 
     from rectification.models import ExtensionRequest, Notice, ProblemItem, RectificationLetter
@@ -162,6 +162,7 @@ def _rectification(w):
             county=county, description=text, severity=severity, status=status, deadline=deadline,
             closed_on=D(2019, 11, 1) if status == "closed" else None,
             sent_back_at=timezone.now() if text == "整改甲" else None,
+            team=w.ig2[0] if text == "整改丁" else None,  # issued by 督查二组, which verifies it; the others: the city office
             escalated_at=timezone.now() if severity == "major" else None)
     ExtensionRequest.objects.create(item=items["整改丙"], reason="雨季", current_deadline=D(2019, 12, 31),
                                     requested_deadline=D(2020, 1, 31), requested_by=clerk)
@@ -324,6 +325,7 @@ CASES = {
     ("rectification:item_list", "sent_back"): (lambda w: {"sent_back": "yes"}, {"整改甲"}),
     ("rectification:item_list", "escalation"): (lambda w: {"escalation": "waiting"}, {"整改甲"}),
     ("rectification:item_list", "extension"): (lambda w: {"extension": "pending"}, {"整改丙"}),
+    ("rectification:item_list", "verifier"): (lambda w: {"verifier": "team"}, {"整改丁"}),
     ("rectification:notice_list", "kind"): (lambda w: {"kind": "criticism"}, {"批评巩义"}),
     ("rectification:notice_list", "year"): (lambda w: {"year": 2019}, {"表扬登封"}),
     ("rectification:notice_list", "county"): (lambda w: {"county": w.a.pk}, {"表扬登封"}),

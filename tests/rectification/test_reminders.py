@@ -77,3 +77,56 @@ def test_my_todo_shows_the_county_its_items_and_the_group_what_awaits_verificati
         client.force_login(leader_1)
         assert "1项整改问题已报告整改，待核查销号" in client.get(reverse("reminders:todo")).content.decode()
 
+
+
+def test_the_operations_page_cites_hy_six_for_extensions_waiting(client, city_user):
+    # HY 六 (not 四) holds the extension rule: 对特殊情况确需延长时间的，应及时报告原因和明确延长时限.
+    client.force_login(city_user)
+    html = client.get("/reminders/operations/").content.decode()
+    row = html.split("延期申请超过2个工作日未审批", 1)[1].split("</tr>", 1)[0]
+    assert '<td class="small">HY 六</td>' in row
+    letters = html.split("督查结束3个工作日未发整改函", 1)[1].split("</tr>", 1)[0]
+    assert '<td class="small">HY 四</td>' in letters
+
+
+def test_my_todo_shows_the_city_office_the_reports_it_verifies_itself(client, letter_1, officer_a, leader_1, city_user,
+                                                                     campaign, village_a, make_visit):
+    """Items with no group (letters the city office issued itself, the listed-supervision ledger) wait for the city
+    office's check; a group's items wait for the group — they are not on the city office's list."""
+    import time_machine
+    from django.urls import reverse
+
+    from inspections.choices import ProblemKind
+    from inspections.models import Problem
+    from rectification import services as rect
+    from tests.factories import CityFactory, CountyFactory, UserFactory
+
+    visit = make_visit(village_a, D(2018, 10, 9), problems=[
+        {"category": 5, "kind": "common", "description": "帮扶计划不合格", "fix": ""}])
+    own = rect.letter_draft_from_common_problems(acting_user=city_user, county=village_a.county,
+                                                 problems=list(Problem.objects.filter(visit=visit, kind=ProblemKind.COMMON)))
+    rect.letter_issue(acting_user=city_user, letter=own, issued_on=D(2018, 10, 12), deadline=D(2018, 11, 30))
+    own_item, group_item = own.items.get(), letter_1.items.first()
+    elsewhere = UserFactory(username="nanyang", role="city", city=CityFactory(name="南阳市"), county=None)
+    CountyFactory(city=elsewhere.city, name="新野县")
+
+    def todo(user):
+        client.force_login(user)
+        return client.get(reverse("reminders:todo")).content.decode()
+
+    with time_machine.travel(datetime.datetime(2018, 11, 5, 9, 0)):
+        for item in (own_item, group_item):
+            rect.item_start(acting_user=officer_a, item=item)
+            rect.item_report(acting_user=officer_a, item=item, evidence="已整改")
+        page = todo(city_user)
+        assert "1项整改问题已报告整改，待市扶贫办核查销号" in page and "待核查销号</span>" in page
+        link = reverse("rectification:item_list") + "?status=reported&amp;verifier=city"
+        assert link in page
+        listed = client.get(link.replace("&amp;", "&")).context["page"].object_list
+        assert [i.pk for i in listed] == [own_item.pk]  # not 第一组's item, which 第一组 verifies
+        assert "1项整改问题已报告整改，待核查销号" in todo(leader_1)  # the group's own row is unchanged
+        assert "待市扶贫办核查销号" not in todo(elsewhere)  # another city's office: nothing of 郑州市
+        rect.item_verify(acting_user=city_user, item=own_item, passed=True)
+        assert "1项整改问题已报告整改，待市扶贫办核查销号" in todo(city_user)  # verified, not yet closed: still to do
+        rect.item_close(acting_user=city_user, item=own_item)
+        assert "待市扶贫办核查销号" not in todo(city_user)

@@ -113,6 +113,34 @@ def test_evidence_file_type_from_bytes_stored_privately_and_served_scoped(client
     assert client.get(reverse("supervision:evidence_download", args=[status.pk])).status_code == 404
 
 
+def test_indicator_evidence_is_kept_by_the_one_private_storage_where_it_always_was(client, officer_a, lv_a, transport,
+                                                                                   settings):
+    """One PrivateStorage (villages.uploads) for every app's evidence; files stored before stay where they are."""
+    import importlib.util
+
+    from rectification.models import EvidenceFile
+    from villages.uploads import private_storage
+
+    assert IndicatorStatus._meta.get_field("evidence_file").storage is private_storage
+    assert EvidenceFile._meta.get_field("file").storage is private_storage
+    assert importlib.util.find_spec("supervision.storage") is None
+    # A file uploaded earlier, at the path the old storage gave it.
+    old = settings.VAR_DIR / "private" / "supervision" / "evidence" / "2020" / "05" / "验收单.png"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(PNG)
+    status = IndicatorStatus.objects.create(
+        listed_village=lv_a, indicator=transport, result="met", assessed_on=datetime.date(2020, 5, 20),
+        evidence="已通车", evidence_file="supervision/evidence/2020/05/验收单.png", evidence_name="验收单.png",
+        evidence_content_type="image/png", updated_by=officer_a)
+    client.force_login(officer_a)
+    download = client.get(reverse("supervision:evidence_download", args=[status.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
+    # Served as the items' evidence is: nothing in it runs in the officer's browser, nothing is cached.
+    assert "sandbox" in download["Content-Security-Policy"] and download["Cache-Control"] == "private, max-age=0"
+    old.unlink()
+    assert client.get(reverse("supervision:evidence_download", args=[status.pk])).status_code == 404
+
+
 def test_other_county_by_url_is_404(client, officer_b, lv_a, transport):
     client.force_login(officer_b)
     assert client.get(lv_a.get_absolute_url()).status_code == 404

@@ -22,6 +22,7 @@ from supervision.models import ExitIndicator, IndicatorStatus, LedgerProblem
 from supervision.selectors import campaign_rows, city_report_figures
 from supervision.services import indicator_status_set, ledger_report_households, ledger_sync_households
 from tests.factories import HouseholdFactory, VillageFactory
+from villages.models import Household
 
 D = datetime.date
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -473,6 +474,36 @@ def test_big_rounds_go_in_batches_each_request_short(client, city_user, officer_
         assert "还有 1 条县已报告的台账问题待核对" in sync(client, listing)
         assert "还有" not in sync(client, listing)
     assert ProblemItem.objects.filter(status="closed").count() == 2
+
+
+def test_a_round_costs_the_same_queries_for_thirty_households_as_for_three(client, city_user, officer_a, listing,
+                                                                           lv_a):
+    """The county's report and the city office's check move their items together (rectification's items_move):
+    a few queries a round, not a dozen an item."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def round_of(n, day):
+        households = [HouseholdFactory(village=lv_a.village, housing_ok=False) for _ in range(n)]
+        client.force_login(city_user)
+        with on(day):
+            sync(client, listing)
+        Household.objects.filter(pk__in=[h.pk for h in households]).update(**ALL_MET)
+        counts = []
+        for user, url in ((officer_a, reverse("supervision:ledger_report_households", args=[listing.pk])),
+                          (city_user, reverse("supervision:ledger_sync", args=[listing.pk]))):
+            client.force_login(user)
+            with on(day + datetime.timedelta(days=1)), CaptureQueriesContext(connection) as ctx:
+                assert client.post(url).status_code == 302
+            counts.append(len(ctx))
+        items = ProblemItem.objects.filter(household__in=households)
+        assert [i.status for i in items] == ["closed"] * n
+        assert {tuple(a for a, _ in timeline(i)) for i in items} == {("start", "report", "verify_pass", "close")}
+        return counts
+
+    few = round_of(3, D(2020, 4, 1))
+    assert round_of(30, D(2020, 5, 1)) == few
+    assert few[0] <= 20 and few[1] <= 30, few
 
 
 def test_the_admin_shows_each_ledger_problem_with_its_item_and_changes_nothing(client, admin_user, officer_a, lv_a,
