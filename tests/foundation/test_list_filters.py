@@ -325,7 +325,7 @@ CASES = {
     ("rectification:item_list", "sent_back"): (lambda w: {"sent_back": "yes"}, {"整改甲"}),
     ("rectification:item_list", "escalation"): (lambda w: {"escalation": "waiting"}, {"整改甲"}),
     ("rectification:item_list", "extension"): (lambda w: {"extension": "pending"}, {"整改丙"}),
-    ("rectification:item_list", "verifier"): (lambda w: {"verifier": "team"}, {"整改丁"}),
+    ("rectification:item_list", "verifier"): (lambda w: {"verifier": "team"}, {"整改甲", "整改丁"}),
     ("rectification:notice_list", "kind"): (lambda w: {"kind": "criticism"}, {"批评巩义"}),
     ("rectification:notice_list", "year"): (lambda w: {"year": 2019}, {"表扬登封"}),
     ("rectification:notice_list", "county"): (lambda w: {"county": w.a.pk}, {"表扬登封"}),
@@ -413,7 +413,7 @@ INSPECTION_PAGES = {"inspections:trip_list", "inspections:finding_list", "dashbo
 # The item list's campaign is its letter's (a trip's, or 共性问题 fed back in a guidance campaign); its group the
 # inspection group that issued it.
 CAMPAIGNS = {"rectification:item_list": ({"2018年指导"}, {"2018年指导"})}
-TEAMS = {"rectification:item_list": ({"督查一组"}, {"督查一组"})}
+TEAMS = {"rectification:item_list": ({"督查一组", "督查二组"}, {"督查一组"})}
 
 
 @pytest.mark.parametrize("url_name", sorted(ROW_NAMES))
