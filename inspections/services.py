@@ -11,10 +11,10 @@ import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from rosters.choices import TeamKind
 from rosters.models import Campaign, Person, Team, TeamCounty
+from villages.dates import cn_date
 from villages.models import Village
 
 from .choices import MAX_VILLAGES_PER_DAY, ChecklistResult, ProblemKind, VisitStatus
@@ -136,10 +136,6 @@ def _villages_seen_by(user, villages):
         return f"{len(villages)}个村（{'、'.join(names)}，另有{hidden}个在其他县（市、区））"
     return f"{len(villages)}个村（{'、'.join(names)}）"
 
-
-def cn_date(day) -> str:
-    """2018年10月1日: the one date style of pages and messages."""
-    return date_format(day, "Y年n月j日")
 
 
 def _repeat_exception_needed(*, data, visit):

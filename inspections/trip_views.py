@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from reminders.calendar import last_working_day_of_quarter
 from rosters.choices import TeamKind
 from rosters.models import Team
+from villages.dates import cn_date
 from villages.excel import xlsx_response
 from villages.listing import list_context, page_of
 from villages.models import Township
@@ -145,7 +146,7 @@ def trip_create(request):
         except ValidationError as e:
             _apply_errors(form, e)
         else:
-            messages.success(request, f"已安排督查：{trip.team.name}，{trip.county.name}，{trip.start_date:%Y年%m月%d日}。")
+            messages.success(request, f"已安排督查：{trip.team.name}，{trip.county.name}，{cn_date(trip.start_date)}。")
             return redirect(trip)
     return render(request, "inspections/trip_form.html", {"form": form})
 

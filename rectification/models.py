@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from villages.dates import cn_date
 from villages.scoping import ScopedQuerySet
 from villages.uploads import private_storage
 
@@ -310,7 +311,7 @@ class ExtensionRequest(models.Model):
         indexes = [models.Index(fields=["status", "requested_at"], name="extension_status_asked")]
 
     def __str__(self):
-        return f"延期至{self.requested_deadline:%Y年%m月%d日}（{self.get_status_display()}）"
+        return f"延期至{cn_date(self.requested_deadline)}（{self.get_status_display()}）"
 
     def get_absolute_url(self):
         return self.item.get_absolute_url() + "#extensions"
@@ -345,7 +346,7 @@ class LookBack(models.Model):
         ordering = ["item", "visited_on", "pk"]
 
     def __str__(self):
-        return f"{self.visited_on:%Y年%m月%d日}回头看"
+        return f"{cn_date(self.visited_on)}回头看"
 
 
 class Notice(models.Model):

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from inspections.choices import ProblemKind, TripStatus
 from reminders.calendar import add_working_days, working_days
+from villages.dates import cn_date
 from villages.uploads import IMAGE_TYPES, check_evidence, image_thumbnail
 
 from . import sources
@@ -195,7 +196,7 @@ def letter_issue(*, acting_user, letter, issued_on=None, deadline=None, deadline
     _require(acting_user, "rectification.issue_letter", letter, "只有发函小组组长或市扶贫办可以签发整改函。")
     letter = RectificationLetter.objects.select_for_update().get(pk=letter.pk)
     if letter.status != LetterStatus.DRAFT:
-        _refuse(f"该整改函已于{letter.issued_on:%Y年%m月%d日}发出（{letter.number}），不能再次签发。")
+        _refuse(f"该整改函已于{cn_date(letter.issued_on)}发出（{letter.number}），不能再次签发。")
     issued_on = issued_on or timezone.localdate()
     items = list(letter.items.all())
     if not items:
@@ -207,7 +208,7 @@ def letter_issue(*, acting_user, letter, issued_on=None, deadline=None, deadline
         if day is None:
             errors.append(f"第{item.order}项“{item.description[:20]}”未定整改期限。")
         elif day < issued_on:
-            errors.append(f"第{item.order}项的整改期限（{day:%Y年%m月%d日}）早于发函日期（{issued_on:%Y年%m月%d日}）。")
+            errors.append(f"第{item.order}项的整改期限（{cn_date(day)}）早于发函日期（{cn_date(issued_on)}）。")
         item.deadline = day
     if errors:
         raise ValidationError({"deadline": errors})
@@ -266,7 +267,7 @@ def item_open(*, acting_user, problems, source_kind, deadline, category="", seve
     if deadline is None:
         _refuse("请确定整改期限。", "deadline")
     if deadline < timezone.localdate():
-        _refuse(f"整改期限（{deadline:%Y年%m月%d日}）不能早于今天。", "deadline")
+        _refuse(f"整改期限（{cn_date(deadline)}）不能早于今天。", "deadline")
     if any(not (p.description or "").strip() for p in problems):
         _refuse("请填写问题描述。", "description")
     from villages.models import County
@@ -546,7 +547,7 @@ def _check_lookback(item, lookback):
     elif lookback.visited_on > timezone.localdate():
         errors["visited_on"] = ["回头看日期不能晚于今天。"]
     elif item.letter_id and item.letter.issued_on and lookback.visited_on < item.letter.issued_on:
-        errors["visited_on"] = [f"回头看日期不能早于发函日期（{item.letter.issued_on:%Y年%m月%d日}）。"]
+        errors["visited_on"] = [f"回头看日期不能早于发函日期（{cn_date(item.letter.issued_on)}）。"]
     if not (lookback.people or "").strip():
         errors["people"] = ["请填写参加回头看的人员。"]
     if not (lookback.found or "").strip():
@@ -591,7 +592,7 @@ def item_escalate(*, acting_user, item, note: str) -> ProblemItem:
     if item.letter_id and not item.letter.is_issued:
         _refuse("整改函尚未签发：签发时其中的重大问题会一并上报。")
     if item.escalated_at is not None:
-        _refuse(f"该问题已于{timezone.localtime(item.escalated_at):%Y年%m月%d日}上报，不能重复上报。")
+        _refuse(f"该问题已于{cn_date(timezone.localtime(item.escalated_at))}上报，不能重复上报。")
     if item.status == ItemStatus.CLOSED:
         _refuse("该问题已销号，不能再上报。")
     note = (note or "").strip()
@@ -612,7 +613,7 @@ def item_acknowledge(*, acting_user, item) -> ProblemItem:
     if item.escalated_at is None:
         _refuse("该问题没有上报，无需确认。")
     if item.acknowledged_at is not None:
-        _refuse(f"该报告已于{timezone.localtime(item.acknowledged_at):%Y年%m月%d日}确认。")
+        _refuse(f"该报告已于{cn_date(timezone.localtime(item.acknowledged_at))}确认。")
     item.acknowledged_at, item.acknowledged_by = timezone.now(), acting_user
     item.save(update_fields=["acknowledged_at", "acknowledged_by"])
     _log(acting_user, item, "acknowledge", "市脱贫攻坚督查工作领导小组（市扶贫办）已确认收到重大问题报告。")
@@ -634,7 +635,7 @@ def extension_request(*, acting_user, item, requested_deadline, reason: str) -> 
         _refuse("该问题尚未确定整改期限，不能申请延期。")
     waiting = item.extensions.filter(status=ExtensionStatus.PENDING).first()
     if waiting is not None:
-        _refuse(f"该问题已有一份待审批的延期申请（申请延至{waiting.requested_deadline:%Y年%m月%d日}），请等待审批。")
+        _refuse(f"该问题已有一份待审批的延期申请（申请延至{cn_date(waiting.requested_deadline)}），请等待审批。")
     reason = (reason or "").strip()
     errors = {}
     if not reason:
@@ -643,12 +644,12 @@ def extension_request(*, acting_user, item, requested_deadline, reason: str) -> 
         errors["requested_deadline"] = ["请填写申请延至的日期。"]
     elif requested_deadline <= item.deadline:
         errors["requested_deadline"] = [
-            f"申请延至的日期（{requested_deadline:%Y年%m月%d日}）必须晚于当前整改期限（{item.deadline:%Y年%m月%d日}）。"]
+            f"申请延至的日期（{cn_date(requested_deadline)}）必须晚于当前整改期限（{cn_date(item.deadline)}）。"]
     if errors:
         raise ValidationError(errors)
     extension = ExtensionRequest.objects.create(item=item, reason=reason, current_deadline=item.deadline,
                                                 requested_deadline=requested_deadline, requested_by=acting_user)
-    _log(acting_user, item, "ask_extension", f"申请延期至{requested_deadline:%Y年%m月%d日}：{reason}")
+    _log(acting_user, item, "ask_extension", f"申请延期至{cn_date(requested_deadline)}：{reason}")
     return extension
 
 
@@ -660,14 +661,14 @@ def extension_decide(*, acting_user, extension, approve: bool, note: str = "") -
         _refuse("不能审批自己提出的延期申请。")
     _require(acting_user, "rectification.decide_extension", extension, "只有发函小组组长或市扶贫办可以审批延期申请。")
     if extension.status != ExtensionStatus.PENDING:
-        _refuse(f"该延期申请已于{timezone.localtime(extension.decided_at):%Y年%m月%d日}审批（{extension.get_status_display()}）。")
+        _refuse(f"该延期申请已于{cn_date(timezone.localtime(extension.decided_at))}审批（{extension.get_status_display()}）。")
     item = _locked(extension.item)
     note = (note or "").strip()
     if approve:
         if item.status == ItemStatus.CLOSED:
             _refuse("该问题已销号，无需延期。")
         if item.deadline and extension.requested_deadline <= item.deadline:
-            _refuse(f"申请延至的日期已不晚于当前整改期限（{item.deadline:%Y年%m月%d日}）。")
+            _refuse(f"申请延至的日期已不晚于当前整改期限（{cn_date(item.deadline)}）。")
     elif not note:
         _refuse("不批准延期时请填写理由。", "note")
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
@@ -676,10 +677,10 @@ def extension_decide(*, acting_user, extension, approve: bool, note: str = "") -
     if approve:
         before, item.deadline = item.deadline, extension.requested_deadline
         item.save(update_fields=["deadline"])
-        _log(acting_user, item, "extend", f"整改期限由{before:%Y年%m月%d日}延至{item.deadline:%Y年%m月%d日}"
+        _log(acting_user, item, "extend", f"整改期限由{cn_date(before)}延至{cn_date(item.deadline)}"
                                           + (f"（{note}）" if note else ""))
     else:
-        _log(acting_user, item, "refuse_extension", f"不批准延期至{extension.requested_deadline:%Y年%m月%d日}：{note}")
+        _log(acting_user, item, "refuse_extension", f"不批准延期至{cn_date(extension.requested_deadline)}：{note}")
     return extension
 
 

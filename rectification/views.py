@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from villages.dates import cn_date
 from villages.excel import xlsx_response
 from villages.listing import list_context
 
@@ -234,7 +235,7 @@ def extension_request(request, pk):
     except ValidationError as e:
         _errors(request, e)
     else:
-        messages.success(request, f"已申请延期至{ext.requested_deadline:%Y年%m月%d日}，等待审批。")
+        messages.success(request, f"已申请延期至{cn_date(ext.requested_deadline)}，等待审批。")
     return redirect(item)
 
 

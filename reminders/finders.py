@@ -12,14 +12,11 @@ from django.urls import reverse
 from inspections.models import GuidanceVisit, InspectionTrip
 from rosters.choices import MemberRole, Role, TeamKind
 from rosters.models import Team, TeamCounty, TeamMember
+from villages.dates import cn_date
 from villages.models import County
 
 from . import calendar, recipients
 from .registry import Due, TodoRow
-
-
-def cn(day):
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def week_of(day):
@@ -71,9 +68,9 @@ def guidance_week_missed(day):
         yield Due(
             target=f"teamcounty:{g['pk']}",
             recipients=frozenset(who.get(g["pk"], ())),
-            title=f"{g['team__name']}上周（{cn(monday)}—{cn(sunday)}）未到{g['county__name']}指导",
+            title=f"{g['team__name']}上周（{cn_date(monday)}—{cn_date(sunday)}）未到{g['county__name']}指导",
             body=(f"按工作方案（ZZ 三），指导小组每周至少到分包县（市、区）指导一天。"
-                  f"{g['team__name']}在{cn(monday)}至{cn(sunday)}一周没有提交对{g['county__name']}的指导登记表。"),
+                  f"{g['team__name']}在{cn_date(monday)}至{cn_date(sunday)}一周没有提交对{g['county__name']}的指导登记表。"),
             link=link,
         )
 
@@ -155,7 +152,7 @@ def archive_handover(day):
         yield Due(
             target=f"team:{t['pk']}",
             recipients=frozenset(who.get(t["pk"], ())),
-            title=f"请于今天（{cn(day)}）将{t['name']}第{quarter}季度档案材料移交业务科室",
+            title=f"请于今天（{cn_date(day)}）将{t['name']}第{quarter}季度档案材料移交业务科室",
             body="按 HY 四，督查工作的档案材料每季度末移交业务科室归档。",
             link=reverse("rosters:team_detail", args=[t["pk"]]),
         )

@@ -13,6 +13,7 @@ from rectification.services import TRANSITIONS, NewItem, item_open, item_report,
 from rosters.choices import MemberRole, TeamKind
 from rosters.models import Campaign, TeamCounty
 from villages.choices import GUARANTEES
+from villages.dates import cn_date
 from villages.models import County, Household, Village
 from villages.uploads import check_evidence
 
@@ -228,13 +229,10 @@ def indicator_status_set(
     return status
 
 
-def _day(d):
-    return f"{d.year}年{d.month}月{d.day}日"  # as the pages write dates: 2020年5月20日
-
 
 def _ledger_follow_indicator(*, acting_user, status, item, evidence_file):
     lv = status.listed_village
-    day = _day(status.assessed_on)
+    day = cn_date(status.assessed_on)
     if status.result == IndicatorResult.NOT_MET:
         if item is None:
             # The first failure, or one that came back after its item was closed: a new problem.
@@ -323,7 +321,7 @@ def _refuse_second_open_item(items):
         if newer is not None:
             raise ValidationError(
                 f"同一{'指标' if problem.kind == LedgerKind.INDICATOR else '贫困户'}已有未销号的台账问题"
-                f"（{_day(timezone.localtime(newer.created_at).date())}建账，{newer.get_status_display()}），"
+                f"（{cn_date(timezone.localtime(newer.created_at).date())}建账，{newer.get_status_display()}），"
                 "请在该问题上整改，不能重新打开此问题。",
                 code="open_item_exists")
 
@@ -338,7 +336,7 @@ def ledger_item_follow(items, action, acting_user, notes):
             continue  # set on the indicator's own page, which moved the item
         why = "核查未通过，退回整改" if action == "verify_fail" else "台账问题重新打开"
         status.result, status.assessed_on, status.updated_by = IndicatorResult.NOT_MET, today, acting_user
-        status.evidence = f"{_day(today)}{why}：{notes.get(pk, '')}".rstrip("：")
+        status.evidence = f"{cn_date(today)}{why}：{notes.get(pk, '')}".rstrip("：")
         status._change_reason = why
         status.save()
 
@@ -424,7 +422,7 @@ def ledger_report_households(*, acting_user, listing: Listing) -> tuple[int, int
     # One move of the whole batch (rectification.services.items_move): a few queries, not a dozen an item.
     items_move(acting_user=acting_user, items=[i for i in batch if i.status == ItemStatus.PENDING], action="start")
     items_move(acting_user=acting_user, items=batch, action="report",
-               note=f"{_day(timezone.localdate())}贫困户数据显示“两不愁三保障”六项均已保障（"
+               note=f"{cn_date(timezone.localdate())}贫困户数据显示“两不愁三保障”六项均已保障（"
                     + "、".join(GUARANTEE_LABELS.values()) + "）。")
     return len(batch), items.count()
 

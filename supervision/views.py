@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rectification.views import private_file_response
+from villages.dates import cn_date
 from villages.excel import xlsx_response
 from villages.listing import list_context, page_of
 from villages.models import City, County
@@ -70,7 +71,7 @@ def campaign_export(request, pk):
     county_rows, village_rows = selectors.campaign_rows(user=request.user, listing=listing)
     headers = ["类型", "市", "县（市、区）", "乡（镇）", "村", "省级督战领导 / 分包领导", "退出指标达标", "退出指标总数",
                "台账未销号", "其中逾期", "台账已销号", "“两不愁三保障”未达标户", "不稳定脱贫户", "边缘户", "按时报送月数",
-               "逾期报送月数", f"距{listing.target_date:%Y年%m月%d日}天数"]
+               "逾期报送月数", f"距{cn_date(listing.target_date)}天数"]
     left = selectors.days_left(listing)
 
     def rows():

@@ -101,7 +101,7 @@ def test_a_finding_through_letter_report_extension_look_back_and_closing(page, l
     page.locator("#id_requested_deadline").fill(extended.isoformat())
     page.locator("#id_reason").fill("需经招投标程序，工期较长。")
     page.get_by_role("button", name="申请延期").click()
-    expect(page.get_by_text(f"已申请延期至{extended:%Y年%m月%d日}，等待审批。")).to_be_visible()
+    expect(page.get_by_text(f"已申请延期至{extended.year}年{extended.month}月{extended.day}日，等待审批。")).to_be_visible()
 
     # The leader approves it.
     log_in(page, live_server, leader)

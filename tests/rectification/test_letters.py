@@ -77,7 +77,7 @@ def test_per_item_deadlines_and_bad_deadlines_are_refused(trip_1, leader_1):
         services.letter_issue(acting_user=leader_1, letter=letter, issued_on=JUL13,
                               deadlines={first.pk: AUG31, second.pk: datetime.date(2018, 7, 12)})
     messages = e.value.message_dict["deadline"]
-    assert "第2项的整改期限（2018年07月12日）早于发函日期（2018年07月13日）。" in messages
+    assert "第2项的整改期限（2018年7月12日）早于发函日期（2018年7月13日）。" in messages
     assert any("第3项" in m and "未定整改期限" in m for m in messages)
     letter.refresh_from_db()
     assert letter.status == LetterStatus.DRAFT and letter.serial is None

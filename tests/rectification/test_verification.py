@@ -48,7 +48,7 @@ def test_a_look_back_that_finds_the_work_undone_sends_the_item_back(client, item
 
 @pytest.mark.parametrize("lookback, field, message", [
     (services.LookBackInput(None, "张翼", "好"), "visited_on", "请填写回头看日期。"),
-    (services.LookBackInput(D(2018, 7, 12), "张翼", "好"), "visited_on", "回头看日期不能早于发函日期（2018年07月13日）。"),
+    (services.LookBackInput(D(2018, 7, 12), "张翼", "好"), "visited_on", "回头看日期不能早于发函日期（2018年7月13日）。"),
     (services.LookBackInput(D(2099, 1, 1), "张翼", "好"), "visited_on", "回头看日期不能晚于今天。"),
     (services.LookBackInput(D(2018, 8, 20), " ", "好"), "people", "请填写参加回头看的人员。"),
     (services.LookBackInput(D(2018, 8, 20), "张翼", ""), "found", "请填写回头看发现的情况。"),
