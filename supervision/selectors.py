@@ -4,7 +4,7 @@ import datetime
 
 import rules
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, IntegerField, Q, Sum, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
@@ -12,7 +12,7 @@ from rectification.choices import ItemStatus, SourceKind
 from rectification.models import ProblemItem
 from rectification.sources import SourceNote
 from villages.choices import GUARANTEES, POOR_STATUSES, ExitStatus, HouseholdStatus
-from villages.models import City, County, Household, Village
+from villages.models import City, County, Household, Village, VillageSummary
 from villages.scoping import visible_county_ids
 
 from .choices import REPORT_DUE_DAY, IndicatorResult, LedgerKind
@@ -433,13 +433,18 @@ def due_day_text():
 # --- a listing proposed from data (HN 二) ---------------------------------------------------------
 
 def proposed_counties(*, user, threshold):
-    """Counties whose remaining poor population exceeds the threshold, largest first."""
-    poor = Q(villages__households__status__in=POOR_STATUSES)
+    """Counties whose remaining poor population exceeds the threshold, largest first.
+
+    Read off the villages' summaries (villages/summaries.py, kept equal to a recount of the households):
+    one row a village, not two million households."""
+    summaries = VillageSummary.objects.filter(county=OuterRef("pk")).order_by().values("county")
+    poor_population = summaries.annotate(n=Sum("poor_population")).values("n")
+    poor_households = summaries.annotate(n=Sum(F("poor") + F("pre_exit") + F("returned"))).values("n")
     return (
         County.objects.visible_to(user).select_related("city")
         .annotate(
-            poor_population=Coalesce(Sum("villages__households__member_count", filter=poor), Value(0), output_field=IntegerField()),
-            poor_households=Count("villages__households", filter=poor),
+            poor_population=Coalesce(Subquery(poor_population), Value(0), output_field=IntegerField()),
+            poor_households=Coalesce(Subquery(poor_households), Value(0), output_field=IntegerField()),
         )
         .filter(poor_population__gt=threshold)
         .order_by("-poor_population", "city__name", "name")
@@ -447,15 +452,15 @@ def proposed_counties(*, user, threshold):
 
 
 def proposed_villages(*, user):
-    """Poor villages not yet exited, with their remaining poor population."""
-    poor = Q(households__status__in=POOR_STATUSES)
+    """Poor villages not yet exited, with their remaining poor population (from the villages' summaries)."""
     return (
         Village.objects.visible_to(user)
         .filter(is_poor_village=True, exit_status=ExitStatus.NOT_EXITED)
         .select_related("township__county__city")
         .annotate(
-            poor_population=Coalesce(Sum("households__member_count", filter=poor), Value(0), output_field=IntegerField()),
-            poor_households=Count("households", filter=poor),
+            poor_population=Coalesce("summary__poor_population", Value(0), output_field=IntegerField()),
+            poor_households=Coalesce(F("summary__poor") + F("summary__pre_exit") + F("summary__returned"), Value(0),
+                                     output_field=IntegerField()),
         )
         .order_by("-poor_population", "county__name", "township__name", "name")
     )
@@ -467,9 +472,11 @@ def ledger_item_note(item, user):
     page sends it there, and shows the city office the indicator's standing before it verifies."""
     problem = (LedgerProblem.objects.select_related("indicator_status__indicator", "indicator_status__updated_by",
                                                     "listed_village__village")
-               .filter(pk=item.object_id, kind=LedgerKind.INDICATOR).first())
+               .filter(pk=item.object_id).first())
     if problem is None:
         return None
+    if problem.kind == LedgerKind.HOUSEHOLD:
+        return _household_item_note(problem)
     status, lv = problem.indicator_status, problem.listed_village
     where = f"{lv.village.name}退出指标“{status.indicator.name}”"
     link = f"{lv.get_absolute_url()}#indicator-{status.indicator_id}"
@@ -485,3 +492,18 @@ def ledger_item_note(item, user):
     return SourceNote(
         f"此问题是{where}未达标。整改后由县（市、区）扶贫办在挂牌督战村页面认定“达标”并写明佐证（可附材料），"
         "即报告整改情况；市扶贫办核查后销号。", link, "到挂牌督战村页面填报指标", hidden)
+
+
+def _household_item_note(problem):
+    """A household's ledger item is reported, verified and closed on the household data (逐一对账销号)."""
+    household = Household.objects.select_related("village").get(pk=problem.household_id)
+    missing = "、".join(label for name, label in GUARANTEES if getattr(household, name) is not True)
+    who = f"{household.village.name}{household.head_name}户"
+    link = household.get_absolute_url()
+    if not missing:
+        return SourceNote(f"此问题是{who}“两不愁三保障”未保障。贫困户数据现显示六项均已保障，据此报告、核查和销号。",
+                          link, "查看贫困户信息")
+    return SourceNote(
+        f"此问题是{who}“两不愁三保障”未保障：贫困户数据仍显示{missing}未保障或未填写。整改后由县（市、区）扶贫办在"
+        "贫困户信息中更新，再报告整改情况；市扶贫办与贫困户数据核对后销号。",
+        link, "到贫困户信息中更新", frozenset({"report", "verify_pass", "close"}))

@@ -269,15 +269,17 @@ def _ledger_follow_indicator(*, acting_user, status, item, evidence_file):
 #   - 退回整改 and 重新打开 put the indicator back to 未达标, with the reason and who decided;
 #   - 重新打开 is refused while a newer item of the same indicator (or household) is open: one open item each.
 
-def _ledger_problems(items, **only):
+def _ledger_problems(items):
     """{item pk: its LedgerProblem} (one query for any number of items)."""
-    problems = LedgerProblem.objects.filter(**only).in_bulk({i.object_id for i in items})
+    problems = LedgerProblem.objects.in_bulk({i.object_id for i in items})
     return {i.pk: problems[i.object_id] for i in items if i.object_id in problems}
 
 
-def _indicator_statuses(items, *, lock):
-    """{item pk: the IndicatorStatus of an indicator item, read again}; household items have none."""
-    problems = _ledger_problems(items, kind=LedgerKind.INDICATOR)
+def _indicator_statuses(items, *, lock, problems=None):
+    """{item pk: the IndicatorStatus of an indicator item, read again}; household items have none.
+    ``problems``: the items' ledger problems when already read."""
+    problems = _ledger_problems(items) if problems is None else problems
+    problems = {pk: p for pk, p in problems.items() if p.kind == LedgerKind.INDICATOR}
     if not problems:
         return {}
     statuses = IndicatorStatus.objects.select_related("indicator", "listed_village__village").filter(
@@ -292,7 +294,8 @@ def ledger_item_check(items, action, acting_user):
     """Before a move of ledger items on rectification's side: lock their indicators, refuse what breaks the step."""
     if action not in ("report", "verify_pass", "close", "verify_fail", "reopen"):
         return
-    statuses = _indicator_statuses(items, lock=True)
+    problems = _ledger_problems(items)
+    statuses = _indicator_statuses(items, lock=True, problems=problems)
     for item in items:
         status = statuses.get(item.pk)
         if status is None or status.result == IndicatorResult.MET or action in ("verify_fail", "reopen"):
@@ -305,12 +308,30 @@ def ledger_item_check(items, action, acting_user):
         raise ValidationError(
             f"{where}仍为未达标，不能{TRANSITIONS[action].label}：须由县（市、区）扶贫办在挂牌督战村页面认定达标"
             "并写明佐证后再核查销号。", code="indicator_not_met")
+    if action in ("report", "verify_pass", "close"):
+        _refuse_household_still_failing(items, action, problems)
     if action == "reopen":
-        _refuse_second_open_item(items)
+        _refuse_second_open_item(items, problems)
 
 
-def _refuse_second_open_item(items):
-    problems = _ledger_problems(items)
+def _refuse_household_still_failing(items, action, problems):
+    """A household's item is reported, verified and closed on the household data (HN 四(二) 逐一对账销号):
+    not while those data still show a guarantee unmet."""
+    ids = {p.household_id for p in problems.values() if p.kind == LedgerKind.HOUSEHOLD}
+    if not ids:
+        return
+    meeting = set(Household.objects.filter(pk__in=ids).filter(selectors.MEETS_ALL).values_list("pk", flat=True))
+    failing = ids - meeting
+    if not failing:
+        return
+    household = Household.objects.select_related("village").filter(pk__in=failing).order_by("pk").first()
+    raise ValidationError(
+        f"{household.village.name}{household.head_name}户的贫困户数据仍显示{_missing_guarantees(household)}未保障或未填写，"
+        f"不能{TRANSITIONS[action].label}：请县（市、区）扶贫办先在贫困户信息中更新（对账销号以贫困户数据为准）。",
+        code="household_not_met")
+
+
+def _refuse_second_open_item(items, problems):
     for item in items:
         problem = problems.get(item.pk)
         if problem is None:

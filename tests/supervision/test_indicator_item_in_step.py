@@ -194,6 +194,43 @@ def test_a_households_closed_item_is_not_reopened_beside_its_newer_one(client, c
     assert first.status == "closed" and ProblemItem.objects.count() == 2
 
 
+def test_a_households_item_is_not_reported_or_closed_on_its_page_while_the_household_data_still_fail(
+        client, city_user, officer_a, listing, lv_a):
+    household = HouseholdFactory(village=lv_a.village, head_name="李四", **{**ALL_MET, "water_ok": False})
+    client.force_login(city_user)
+    with on(D(2020, 4, 1)):
+        sync(client, listing)
+    item = ProblemItem.objects.get()
+    client.force_login(officer_a)
+    with on(D(2020, 4, 2)):
+        page = move(client, item, "start").content.decode()
+        assert buttons(page) == {"报告整改进展"}
+        assert "贫困户数据仍显示饮水安全未保障或未填写" in note_of(page)
+        assert f'href="{household.get_absolute_url()}"' in note_of(page)
+        # Posted anyway (an old page): refused in words, nothing changes.
+        page = move(client, item, "report", "已通自来水").content.decode()
+    assert "大营村李四户的贫困户数据仍显示饮水安全未保障或未填写，不能报告整改情况" in page
+    item.refresh_from_db()
+    assert item.status == "in_progress" and item.report == ""
+
+    household.water_ok = True
+    household.save()
+    with on(D(2020, 4, 3)):
+        page = move(client, item, "report", "已通自来水").content.decode()
+    item.refresh_from_db()
+    assert item.status == "reported" and "贫困户数据现显示六项均已保障" in note_of(page)
+
+    # Changed back before the check: the city office cannot pass or close it on the item's page.
+    household.water_ok = False
+    household.save()
+    client.force_login(city_user)
+    with on(D(2020, 4, 6)):
+        page = move(client, item, "verify_pass", "核对").content.decode()
+    assert "不能核查通过" in page
+    item.refresh_from_db()
+    assert item.status == "reported"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_sent_back_on_the_item_and_on_the_indicator_at_once_one_wins_and_they_agree(city_user, officer_a, lv_a,
                                                                                       transport):
