@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from villages.dates import cn_date
 from villages.excel import xlsx_response
 from villages.listing import list_context
+from villages.uploads import private_file_response
 
 from . import selectors, services, sources
 from .choices import ExtensionStatus, ItemStatus
@@ -184,20 +185,6 @@ def letter_issue(request, pk):
 
 
 # --- evidence: served only through the item's scope ------------------------------------------------
-
-def private_file_response(field, *, filename, content_type, inline):
-    """An evidence file from the private storage, for a view that has already scoped its object (404 otherwise)."""
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as e:
-        raise Http404("文件不存在。") from e
-    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    # Whatever a file holds, it runs nothing in the officer's browser.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
-
 
 @login_required
 def evidence_download(request, pk):

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from rectification.views import private_file_response
 from villages.dates import cn_date
 from villages.excel import xlsx_response
 from villages.listing import list_context, page_of
 from villages.models import City, County
 from villages.scoping import get_visible_or_404
+from villages.uploads import private_file_response
 
 from . import selectors, services
 from .choices import DEFAULT_PROPOSAL_THRESHOLD, REPORT_DUE_DAY, LedgerKind
