@@ -147,7 +147,7 @@ class Inbox:
 
 
 def _item_rows(qs, order):
-    return list(qs.select_related("county", "letter", "village", "team").order_by(*order)[:INBOX_ROWS])
+    return list(qs.select_related("county", "letter__county", "village", "team").order_by(*order)[:INBOX_ROWS])
 
 
 def _deciding(user):

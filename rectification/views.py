@@ -29,7 +29,7 @@ def _errors(request, e):
 
 @login_required
 def item_list(request):
-    queryset = selectors.items_visible_to(request.user).select_related("county", "letter", "team", "village").annotate(
+    queryset = selectors.items_visible_to(request.user).select_related("county", "letter__county", "team", "village").annotate(
         extension_waiting=Exists(ExtensionRequest.objects.filter(item=OuterRef("pk"), status=ExtensionStatus.PENDING)))
     filterset = ItemFilterSet(request.GET, queryset=queryset, user=request.user)
     context = list_context(request, filterset)
