@@ -21,6 +21,34 @@ def skip_or_fail(reason):
     pytest.skip(reason)
 
 
+@pytest.fixture
+def real_worker():
+    """A real Celery worker (in a thread) on the broker the settings name — Redis in CI.
+
+    Runs on PostgreSQL: SQLite's in-memory test database is shared between threads with table locks,
+    so the worker's writes fail at once ("table is locked") while the test's thread reads. CI's
+    PostgreSQL round runs these tests with REQUIRE_SERVICES=1."""
+    from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("真实 Celery worker 的测试在 CI 的 PostgreSQL 一轮中运行（SQLite 内存测试库在两个线程同时读写时锁表）。")
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=3)
+    except Exception as exc:  # noqa: BLE001 — any failure means "not reachable"
+        skip_or_fail(f"Celery broker {settings.CELERY_BROKER_URL} unreachable: {exc}")
+    if os.environ.get("CI_BROKER") and not settings.CELERY_BROKER_URL.startswith(os.environ["CI_BROKER"]):
+        pytest.fail(f"CI asked for a {os.environ['CI_BROKER']} broker, settings have {settings.CELERY_BROKER_URL}")
+    celery_app.conf.task_always_eager = False
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield
+    finally:
+        celery_app.conf.task_always_eager = True
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_and_no_lockout(settings, tmp_path):
     settings.STORAGES = {

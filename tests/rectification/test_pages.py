@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-
 from django.urls import reverse
 
 from rectification import services

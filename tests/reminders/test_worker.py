@@ -1,35 +1,14 @@
 """The reminder task on a real Celery worker (Redis in CI), as beat's schedule queues it."""
 
 import json
-import os
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django_celery_beat.models import PeriodicTask
 
 from config.celery import app
 from reminders.models import Notification
 from rosters.choices import Role
-from tests.conftest import skip_or_fail
 from tests.factories import CountyFactory, UserFactory
-
-
-@pytest.fixture
-def real_worker():
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=3)
-    except Exception as exc:  # noqa: BLE001 — any failure means "not reachable"
-        skip_or_fail(f"Celery broker {settings.CELERY_BROKER_URL} unreachable: {exc}")
-    if os.environ.get("CI_BROKER") and not settings.CELERY_BROKER_URL.startswith(os.environ["CI_BROKER"]):
-        pytest.fail(f"CI asked for a {os.environ['CI_BROKER']} broker, settings have {settings.CELERY_BROKER_URL}")
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            yield
-    finally:
-        app.conf.task_always_eager = True
 
 
 @pytest.mark.django_db(transaction=True)

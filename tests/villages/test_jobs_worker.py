@@ -1,43 +1,16 @@
 """A big export as a job on a real Celery worker (Redis in CI), followed through its page as an officer would."""
 
 import io
-import os
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from config.celery import app
-from tests.conftest import skip_or_fail
 from tests.factories import HouseholdFactory
 from villages import jobs
 from villages.models import Job
-
-
-@pytest.fixture
-def real_worker():
-    if connection.vendor == "sqlite":
-        # The in-memory test database is shared between threads with table locks: the worker's write of the
-        # job fails at once ("table is locked") while the page reads it. CI's PostgreSQL round runs this.
-        pytest.skip("真实 worker 上的后台任务在 CI 的 PostgreSQL 一轮中测试（SQLite 内存测试库在两个线程同时读写时锁表）。")
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=3)
-    except Exception as exc:  # noqa: BLE001 — any failure means "not reachable"
-        skip_or_fail(f"Celery broker {settings.CELERY_BROKER_URL} unreachable: {exc}")
-    if os.environ.get("CI_BROKER") and not settings.CELERY_BROKER_URL.startswith(os.environ["CI_BROKER"]):
-        pytest.fail(f"CI asked for a {os.environ['CI_BROKER']} broker, settings have {settings.CELERY_BROKER_URL}")
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            yield
-    finally:
-        app.conf.task_always_eager = True
 
 
 @pytest.mark.django_db(transaction=True)
