@@ -82,6 +82,21 @@ class ProblemFilterSet(_CampaignTeamScoped):
     def filter_kind(self, queryset, name, value):
         return queryset if value in ("", self.KIND_ALL) else queryset.filter(kind=value)
 
+    def fast_count(self):
+        """The list's count without joining every problem to its form, when only the kind is chosen.
+
+        The filter set's queryset must be all the problems of submitted forms the user may see
+        (selectors.problem_list), as the list page gives it."""
+        from .selectors import submitted_problems_count
+
+        if self.is_bound and not self.is_valid():
+            return 0
+        data = self.form.cleaned_data if self.is_bound else {}
+        if any(data.get(name) for name in self.filters if name != "kind"):
+            return None
+        kind = data.get("kind")
+        return submitted_problems_count(user=self.user, kind=None if kind in (None, "", self.KIND_ALL) else kind)
+
 
 class ExperienceFilterSet(_CampaignTeamScoped):
     q = django_filters.CharFilter(label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "经验内容或村名"}))

@@ -88,12 +88,26 @@ def problem_list(*, user):
     )
 
 
-def common_problem_counts(*, problems):
-    """Per county: common problems, by the database."""
-    return (
-        problems.filter(kind=ProblemKind.COMMON).values("county__name")
-        .annotate(n=Count("pk")).order_by("-n", "county__name")
-    )
+def submitted_problems_count(*, user, kind=None):
+    """Problems of submitted forms the user sees (of one kind, or all): every problem less those of drafts.
+
+    The first count is read off an index of the problems alone; the second starts from the few drafts —
+    neither joins half a million problems to their forms."""
+    problems = Problem.objects.visible_to(user).order_by()
+    if kind:
+        problems = problems.filter(kind=kind)
+    return problems.count() - problems.filter(visit__status=VisitStatus.DRAFT).count()
+
+
+def common_problem_counts(*, user):
+    """Per county: 共性问题 of submitted forms, largest first — counted by the database as in
+    submitted_problems_count (all, less the drafts'), three short queries."""
+    common = Problem.objects.visible_to(user).filter(kind=ProblemKind.COMMON).order_by()
+    totals = dict(common.values_list("county_id").annotate(n=Count("pk")))
+    drafts = dict(common.filter(visit__status=VisitStatus.DRAFT).values_list("county_id").annotate(n=Count("pk")))
+    names = dict(County.objects.filter(pk__in=totals).values_list("pk", "name"))
+    rows = [{"county__name": names[pk], "n": n - drafts.get(pk, 0)} for pk, n in totals.items()]
+    return sorted((r for r in rows if r["n"]), key=lambda r: (-r["n"], r["county__name"]))
 
 
 def experience_list(*, user):
@@ -190,8 +204,5 @@ def visit_stats(*, user):
         drafts=Count("pk", filter=Q(status=VisitStatus.DRAFT, created_by=user)),
         experiences=Count("pk", filter=Q(status=VisitStatus.SUBMITTED) & ~Q(experience="")),
     )
-    # Common problems of submitted forms = all common problems less those of drafts: the first count is
-    # read off a partial index, the second starts from the few drafts — no join of 500,000 problems.
-    common = Problem.objects.visible_to(user).filter(kind=ProblemKind.COMMON).order_by()
-    visits["common_problems"] = common.count() - common.filter(visit__status=VisitStatus.DRAFT).count()
+    visits["common_problems"] = submitted_problems_count(user=user, kind=ProblemKind.COMMON)
     return visits

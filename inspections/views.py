@@ -258,7 +258,7 @@ def problem_list_view(request):
     filterset = ProblemFilterSet(data, queryset=problems, user=request.user)
     return render(request, "inspections/problem_list.html", {
         **list_context(request, filterset),
-        "county_counts": common_problem_counts(problems=problems) if data.get("kind") == ProblemKind.COMMON else None,
+        "county_counts": common_problem_counts(user=request.user) if data.get("kind") == ProblemKind.COMMON else None,
     })
 
 

@@ -182,6 +182,8 @@ class ProblemItem(models.Model):
             models.Index(fields=["county", "status"], name="item_county_status"),
             # "overdue" = deadline < today among open items: a partial index holds only the open ones.
             models.Index(fields=["deadline"], condition=~Q(status=ItemStatus.CLOSED), name="item_open_deadline"),
+            # The year pickers of 整改率 and the assessment: the first and the last deadline.
+            models.Index(fields=["deadline"], name="item_deadline"),
             # The city office's inbox: escalations not yet acknowledged (a handful among all items).
             models.Index(fields=["escalated_at"], condition=Q(escalated_at__isnull=False, acknowledged_at__isnull=True),
                          name="item_escalation_waiting"),

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, FloatField, Q, Sum, Value
+from django.db.models import Count, F, FloatField, Max, Min, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
@@ -232,9 +232,13 @@ def inbox(user, today=None):
 # --- 整改率 page and the yearly assessment (HY 六) -----------------------------------------------------
 
 def years_with_items(user):
-    """The years that have items with a deadline, newest first (for the year pickers)."""
-    return [d.year for d in ProblemItem.objects.visible_to(user).filter(deadline__isnull=False)
-            .dates("deadline", "year", order="DESC")]
+    """The years from the first item's deadline to the last one's, newest first (for the year pickers).
+
+    Two ends read off the deadline index, not a sort of every item's year."""
+    span = ProblemItem.objects.visible_to(user).order_by().aggregate(first=Min("deadline"), last=Max("deadline"))
+    if span["first"] is None:
+        return []
+    return list(range(span["last"].year, span["first"].year - 1, -1))
 
 
 def rate_points(rate):

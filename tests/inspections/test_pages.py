@@ -152,6 +152,29 @@ def test_the_county_officer_sees_the_common_problems_of_their_county(client, off
     assert "产业带贫机制不健全" not in client.get(reverse("inspections:problem_list")).content.decode()
 
 
+def test_the_problem_lists_counts_leave_out_drafts_and_follow_the_filters(client, officer_a, villages_a, make_visit):
+    common = {"category": 9, "kind": "common", "fix": ""}
+    make_visit(villages_a[0], DAY, problems=[{**common, "description": "产业带贫机制不健全"},
+                                             {"category": 2, "kind": "individual", "description": "明白卡未更新",
+                                              "fix": "已现场更新"}])
+    make_visit(villages_a[1], DAY, problems=[{**common, "description": "公示不规范"}])
+    make_visit(villages_a[2], DAY, submit=False, problems=[{**common, "description": "草稿里的问题"},
+                                                           {**common, "description": "草稿里的问题二"}])
+    client.force_login(officer_a)
+    county = villages_a[0].county.name
+
+    def shown(query=""):
+        html = client.get(reverse("inspections:problem_list") + query).content.decode()
+        total = re.search(r"共 (\d+) 条", html)
+        badges = re.findall(r'<span class="badge text-bg-light border">([^<]*) <b>(\d+)</b> 条共性问题</span>', html)
+        return (int(total.group(1)) if total else 0), badges, "草稿里的问题" in html
+
+    assert shown() == (2, [(county, "2")], False)  # the draft's two 共性问题 are not counted anywhere
+    assert shown("?kind=all") == (3, [], False)
+    assert shown("?kind=individual") == (1, [], False)
+    assert shown("?kind=common&q=公示") == (1, [(county, "2")], False)
+
+
 def test_print_view_has_three_labelled_copies(leader_client, villages_a, make_visit):
     visit = make_visit(villages_a[0], DAY)
     html = leader_client.get(reverse("inspections:visit_print", args=[visit.pk])).content.decode()
