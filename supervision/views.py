@@ -39,9 +39,7 @@ def home(request):
 def _campaign_context(request, listing):
     county_rows, village_rows = selectors.campaign_rows(user=request.user, listing=listing)
     left = selectors.days_left(listing)
-    county_ids = [r["listed"].county_id for r in county_rows]
-    village_ids = [r["listed"].village_id for r in village_rows]
-    totals = selectors.household_figures(county_ids=county_ids, village_ids=village_ids)
+    totals = selectors.campaign_household_totals(county_rows, village_rows)
     return {
         "listing": listing, "county_rows": county_rows, "village_rows": village_rows,
         "days_left": left, "days_over": -left, "totals": totals,

@@ -68,6 +68,11 @@ def test_campaign_view_per_county_and_village_with_days_left(client, city_user, 
     assert "官寺村" not in body
     row_a = next(r for r in response.context["village_rows"] if r["listed"] == lv_a)
     assert row_a["indicators_not_met"] == 1 and row_a["indicators_total"] == 7 and row_a["households"]["failing"] == 3
+    # The campaign's totals (added up from the rows) are those of every household of its counties and villages.
+    totals = response.context["totals"]
+    assert totals == household_figures(county_ids=[r["listed"].county_id for r in county_rows],
+                                       village_ids=[r["listed"].village_id for r in response.context["village_rows"]])
+    assert totals["households"] == 8 and totals["failing"] == 5  # 登封市's seven, and 巩义市's listed village's one
 
 
 def test_province_sees_every_city_county_officer_only_theirs(client, province_user, officer_a, officer_c, listing, households):
