@@ -11,7 +11,8 @@ from django.utils import timezone
 from rectification.choices import ItemStatus, SourceKind
 from rectification.models import ProblemItem
 from rectification.sources import SourceNote
-from villages.choices import GUARANTEES, POOR_STATUSES, ExitStatus, HouseholdStatus
+from villages.choices import GUARANTEES, ExitStatus
+from villages.guarantees import GUARANTEE_FIELDS, MEETS_ALL
 from villages.models import City, County, Household, Village, VillageSummary
 from villages.scoping import visible_county_ids
 
@@ -29,8 +30,6 @@ from .models import (
     due_date,
 )
 
-GUARANTEE_FIELDS = [name for name, _ in GUARANTEES]
-
 
 def current_listing():
     """The newest listing (the 2020 campaign's, until another is made)."""
@@ -45,47 +44,25 @@ def days_left(listing, today=None):
 
 # --- households: 两不愁三保障, 不稳定脱贫户, 边缘户 (HN 四(一)3) -------------------------------------------
 
-def _not_met(field):
-    # Only an explicit "not met" counts; an unanswered guarantee (None) is 未填写, never a failure.
-    return Q(**{field: False})
-
-
-FAILING = Q()
-for _field in GUARANTEE_FIELDS:
-    FAILING |= _not_met(_field)
-UNFILLED = Q()
-for _field in GUARANTEE_FIELDS:
-    UNFILLED |= Q(**{f"{_field}__isnull": True})
-# Meets 两不愁三保障: every guarantee entered as met.
-MEETS_ALL = Q(**{_field: True for _field in GUARANTEE_FIELDS})
-
-# The rule shown on the pages: an exited household is 不稳定 when any guarantee is not met
-# or it is flagged 低收入户 (HN 三(六) 不稳定脱贫户的动态监测).
-UNSTABLE = Q(status=HouseholdStatus.EXITED) & (FAILING | Q(is_low_income=True))
-UNSTABLE_RULE = "已脱贫户中，“两不愁三保障”任一项未达标或被标记为低收入户的，计为不稳定脱贫户。"
-
-
 def household_aggregates():
-    """The Count/Sum expressions of the monitoring, for .aggregate() or .annotate() on households."""
+    """The monitoring's figures as Sum expressions over the villages' summaries (villages/summaries.py keeps
+    them equal to a recount of the households after every write): a county's figures read a few hundred
+    summary rows, not its households."""
 
-    def count(cond):
-        return Count("pk", filter=cond)
+    def total(expression):
+        return Coalesce(Sum(expression), Value(0), output_field=IntegerField())
 
-    figures = {
-        "households": Count("pk"),
-        "population": Coalesce(Sum("member_count"), Value(0), output_field=IntegerField()),
-        "poor_households": count(Q(status__in=POOR_STATUSES)),
-        "poor_population": Coalesce(
-            Sum("member_count", filter=Q(status__in=POOR_STATUSES)), Value(0), output_field=IntegerField()
-        ),
-        "failing": count(FAILING),
-        "unfilled": count(UNFILLED),
-        "unstable": count(UNSTABLE),
-        "marginal": count(Q(status=HouseholdStatus.MARGINAL)),
+    return {
+        "households": total("households"),
+        "population": total("population"),
+        "poor_households": total(F("poor") + F("pre_exit") + F("returned")),
+        "poor_population": total("poor_population"),
+        "failing": total("failing"),
+        "unfilled": total("unfilled"),
+        "unstable": total("unstable"),
+        "marginal": total("marginal"),
+        **{f"{field}_not_met": total(f"{field}_not_met") for field in GUARANTEE_FIELDS},
     }
-    for field in GUARANTEE_FIELDS:
-        figures[f"{field}_not_met"] = count(_not_met(field))
-    return figures
 
 
 def guarantee_rows(figures):
@@ -93,22 +70,23 @@ def guarantee_rows(figures):
     return [(label, figures.get(f"{name}_not_met", 0) or 0) for name, label in GUARANTEES]
 
 
-def _household_scope(*, county_ids=None, village_ids=None):
+def _summary_scope(*, county_ids=None, village_ids=None):
     cond = Q(pk__in=[])
     if county_ids is not None:
-        cond |= Q(village__county_id__in=county_ids)
+        cond |= Q(county_id__in=county_ids)
     if village_ids is not None:
         cond |= Q(village_id__in=village_ids)
-    return Household.objects.filter(cond)
+    return VillageSummary.objects.filter(cond)
 
 
 def household_figures(*, county_ids=None, village_ids=None):
-    return _household_scope(county_ids=county_ids, village_ids=village_ids).aggregate(**household_aggregates())
+    return _summary_scope(county_ids=county_ids, village_ids=village_ids).aggregate(**household_aggregates())
 
 
-def household_figures_by(queryset, key):
-    """{key value: figures}, one grouped query."""
-    return {row[key]: row for row in queryset.order_by().values(key).annotate(**household_aggregates())}
+def household_figures_by(key, **scope):
+    """{county or village id (``key``: "county_id" or "village_id"): figures}, one grouped query."""
+    rows = _summary_scope(**scope).order_by().values(key).annotate(**household_aggregates())
+    return {row[key]: row for row in rows}
 
 
 # --- the listing ----------------------------------------------------------------------------------
@@ -169,8 +147,8 @@ def campaign_rows(*, user, listing, today=None):
     county_ids = [c.county_id for c in counties]
     village_ids = [v.village_id for v in villages]
 
-    hh_by_county = household_figures_by(Household.objects.filter(village__county_id__in=county_ids), "village__county_id")
-    hh_by_village = household_figures_by(Household.objects.filter(village_id__in=village_ids), "village_id")
+    hh_by_county = household_figures_by("county_id", county_ids=county_ids)
+    hh_by_village = household_figures_by("village_id", village_ids=village_ids)
     statuses = IndicatorStatus.objects.filter(listed_village__listing=listing)
     ind_by_village = _indicator_counts_by(statuses.filter(listed_village__in=[v.pk for v in villages]), "listed_village_id")
     ind_by_county = _indicator_counts_by(statuses.filter(listed_village__county_id__in=county_ids), "listed_village__county_id")

@@ -14,6 +14,7 @@ from rosters.choices import MemberRole, TeamKind
 from rosters.models import Campaign, TeamCounty
 from villages.choices import GUARANTEES
 from villages.dates import cn_date
+from villages.guarantees import FAILING, MEETS_ALL
 from villages.models import County, Household, Village
 from villages.uploads import check_evidence
 
@@ -320,7 +321,7 @@ def _refuse_household_still_failing(items, action, problems):
     ids = {p.household_id for p in problems.values() if p.kind == LedgerKind.HOUSEHOLD}
     if not ids:
         return
-    meeting = set(Household.objects.filter(pk__in=ids).filter(selectors.MEETS_ALL).values_list("pk", flat=True))
+    meeting = set(Household.objects.filter(pk__in=ids).filter(MEETS_ALL).values_list("pk", flat=True))
     failing = ids - meeting
     if not failing:
         return
@@ -397,7 +398,7 @@ def ledger_sync_households(*, acting_user, listing: Listing) -> dict:
     items = selectors.ledger_items(listing=listing).filter(ledger_problem__kind=LedgerKind.HOUSEHOLD)
     unclosed = items.open().visible_to(acting_user)
     failing = (
-        households.filter(selectors.FAILING).exclude(pk__in=unclosed.values("household_id"))
+        households.filter(FAILING).exclude(pk__in=unclosed.values("household_id"))
         .select_related("village").order_by("pk")
     )
     lv_by_village = dict(ListedVillage.objects.filter(listing=listing).values_list("village_id", "pk"))
@@ -420,7 +421,7 @@ def ledger_sync_households(*, acting_user, listing: Listing) -> dict:
         i.pk: f"与贫困户数据核对：{_missing_guarantees(i.household)}仍未保障或未填写，退回整改" for i in differ})
     closed, sent_back = len(agree), len(differ)
     awaiting = unclosed.exclude(status=ItemStatus.REPORTED).filter(
-        household__in=Household.objects.filter(selectors.MEETS_ALL)).count()
+        household__in=Household.objects.filter(MEETS_ALL)).count()
     return {"opened": len(opened), "closed": closed, "sent_back": sent_back, "awaiting_report": awaiting,
             "reported_left": reported.count()}
 
@@ -437,7 +438,7 @@ def ledger_report_households(*, acting_user, listing: Listing) -> tuple[int, int
     items = (
         selectors.ledger_items(listing=listing).filter(ledger_problem__kind=LedgerKind.HOUSEHOLD)
         .visible_to(acting_user).filter(status__in=[ItemStatus.PENDING, ItemStatus.IN_PROGRESS])
-        .filter(household__in=Household.objects.filter(selectors.MEETS_ALL)).order_by("pk")
+        .filter(household__in=Household.objects.filter(MEETS_ALL)).order_by("pk")
     )
     batch = list(items[:LEDGER_BATCH])
     # One move of the whole batch (rectification.services.items_move): a few queries, not a dozen an item.

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from villages.dates import cn_date
 from villages.excel import xlsx_response
+from villages.guarantees import UNSTABLE_RULE
 from villages.listing import list_context, page_of
 from villages.models import City, County
 from villages.scoping import get_visible_or_404
@@ -43,7 +44,7 @@ def _campaign_context(request, listing):
     return {
         "listing": listing, "county_rows": county_rows, "village_rows": village_rows,
         "days_left": left, "days_over": -left, "totals": totals,
-        "guarantees": selectors.guarantee_rows(totals), "unstable_rule": selectors.UNSTABLE_RULE,
+        "guarantees": selectors.guarantee_rows(totals), "unstable_rule": UNSTABLE_RULE,
         "indicator_count": selectors.active_indicators().count(),
         **selectors.ledger_open_counts(user=request.user, listing=listing),
         "sees_all": rules.has_perm("supervision.see_all", request.user),
@@ -99,7 +100,7 @@ def county_detail(request, pk):
     villages = selectors.listed_villages(user=request.user, listing=listed.listing).filter(county_id=listed.county_id)
     return render(request, "supervision/county_detail.html", {
         "listed": listed, "figures": figures, "guarantees": selectors.guarantee_rows(figures),
-        "unstable_rule": selectors.UNSTABLE_RULE, "villages": villages,
+        "unstable_rule": UNSTABLE_RULE, "villages": villages,
         "entries": selectors.ledger_list(user=request.user, listing=listed.listing)
         .filter(county_id=listed.county_id).open()[:50],
         "today": timezone.localdate(),
@@ -124,7 +125,7 @@ def _village_context(request, listed, *, forms=None, leader_form=None):
     figures = selectors.household_figures(village_ids=[listed.village_id])
     return {
         "listed": listed, "rows": rows, "figures": figures, "guarantees": selectors.guarantee_rows(figures),
-        "unstable_rule": selectors.UNSTABLE_RULE,
+        "unstable_rule": UNSTABLE_RULE,
         "leaders": listed.leaders.select_related("county", "city"),
         "leader_form": leader_form or LeaderForm(counties=counties),
         "entries": selectors.ledger_list(user=request.user, listing=listed.listing).filter(village_id=listed.village_id),

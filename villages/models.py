@@ -397,6 +397,17 @@ class VillageSummary(models.Model):
     returned = models.PositiveIntegerField("返贫户", default=0)
     marginal = models.PositiveIntegerField("边缘户", default=0)
     poor_population = models.PositiveIntegerField("贫困人口", default=0, help_text="未脱贫、预脱贫、返贫户的人口。")
+    # The monitoring of households (villages/guarantees.py): 两不愁三保障 not met, unanswered, 不稳定脱贫户.
+    population = models.PositiveIntegerField("人口", default=0)
+    failing = models.PositiveIntegerField("“两不愁三保障”未全部达标户", default=0)
+    unfilled = models.PositiveIntegerField("“两不愁三保障”未填写完整户", default=0)
+    unstable = models.PositiveIntegerField("不稳定脱贫户", default=0)
+    food_ok_not_met = models.PositiveIntegerField("不愁吃未达标户", default=0)
+    clothing_ok_not_met = models.PositiveIntegerField("不愁穿未达标户", default=0)
+    education_ok_not_met = models.PositiveIntegerField("义务教育未保障户", default=0)
+    medical_ok_not_met = models.PositiveIntegerField("基本医疗未保障户", default=0)
+    housing_ok_not_met = models.PositiveIntegerField("住房安全未保障户", default=0)
+    water_ok_not_met = models.PositiveIntegerField("饮水安全未保障户", default=0)
 
     county_lookup = "county"
     objects = ScopedQuerySet.as_manager()

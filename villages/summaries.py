@@ -1,4 +1,6 @@
-"""The per-village household figures of lists and home pages (VillageSummary), kept equal to a recount.
+"""The per-village household figures of lists, home pages and the monitoring of listed supervision
+(VillageSummary: households by status, population, 两不愁三保障 not met — villages/guarantees.py),
+kept equal to a recount.
 
 A summary is never incremented: the villages a write touched are recounted from their households
 (one grouped query on the (village, status) index) and the rows stored, inside the writing
@@ -23,10 +25,11 @@ from django.db.models import Count, Q, Sum
 from django.db.models.signals import post_delete, post_save
 
 from .choices import POOR_STATUSES, HouseholdStatus
+from .guarantees import MONITORING, monitoring_counts
 from .models import Household, Village, VillageSummary
 
 STATUS_COLUMNS = [s.value for s in HouseholdStatus]  # VillageSummary has one column per status
-FIGURES = ["households", *STATUS_COLUMNS, "poor_population"]
+FIGURES = ["households", *STATUS_COLUMNS, "poor_population", *MONITORING]
 CHUNK = 2000
 
 
@@ -37,6 +40,7 @@ def recount(village_ids):
         households=Count("pk"),
         poor_population=Sum("member_count", filter=Q(status__in=POOR_STATUSES)),
         **{status: Count("pk", filter=Q(status=status)) for status in STATUS_COLUMNS},
+        **monitoring_counts(),
     ):
         village_id = row.pop("village_id")
         rows[village_id] = {k: v or 0 for k, v in row.items()}

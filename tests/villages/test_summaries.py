@@ -79,6 +79,27 @@ def test_household_edited_and_moved_to_another_village(client_a, officer_a, two_
     assert household_list_count(client_a, village=other.pk) == 2
 
 
+def test_a_guarantee_or_the_low_income_flag_edited_moves_the_monitoring(officer_a, two_villages):
+    """The monitoring of listed supervision (两不愁三保障, 不稳定脱贫户) reads these columns too."""
+    village, _ = two_villages
+
+    def monitoring():
+        s = VillageSummary.objects.get(village=village)
+        return s.failing, s.water_ok_not_met, s.unfilled, s.unstable, s.population
+
+    assert monitoring() == (0, 0, 0, 0, 2 * 3 + 5)
+    exited = Household.objects.get(village=village, status=HouseholdStatus.EXITED)
+    services.household_update(acting_user=officer_a, household=exited, water_ok=False)
+    assert monitoring() == (1, 1, 0, 1, 11)  # an exited household failing a guarantee is 不稳定
+    poor = Household.objects.filter(village=village, status=HouseholdStatus.POOR).first()
+    services.household_update(acting_user=officer_a, household=poor, is_low_income=True, medical_ok=None)
+    assert monitoring() == (1, 1, 1, 1, 11)  # 低收入 counts only for exited households; 未填写 is not a failure
+    services.household_update(acting_user=officer_a, household=Household.objects.get(pk=exited.pk), water_ok=True,
+                              is_low_income=True)
+    assert monitoring() == (0, 0, 1, 1, 11)
+    assert summaries_equal_a_recount() == {}
+
+
 def test_household_deleted_by_the_service_and_in_the_admin(client, admin_user, officer_a, two_villages):
     village, other = two_villages
     services.household_delete(acting_user=officer_a, household=Household.objects.filter(village=village).first())
