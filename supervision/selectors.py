@@ -190,7 +190,7 @@ def campaign_rows(*, user, listing, today=None):
 
 def campaign_household_totals(county_rows, village_rows):
     """The monitoring figures of the whole campaign, added up from its rows (each figure is a count or a
-    sum) instead of reading the households a third time; a listed village in a listed county is in its county's row."""
+    sum) rather than read again; a listed village in a listed county is already in its county's row."""
     counties = {r["listed"].county_id for r in county_rows}
     rows = [r["households"] for r in county_rows]
     rows += [r["households"] for r in village_rows if r["listed"].county_id not in counties]
