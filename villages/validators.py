@@ -12,9 +12,15 @@ def id_number_checksum(first17: str) -> str:
     return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
+_SPACE = re.compile(r"\s")
+
+
 def normalize_id_number(value: str) -> str:
     """Spaces out, full-width digits and ｘ (typed with a Chinese input method) as ASCII, x as X."""
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", value or "")).upper()
+    value = value or ""
+    if not (value.isascii() and value.isalnum()):  # plain digits and letters are already normal
+        value = _SPACE.sub("", unicodedata.normalize("NFKC", value))
+    return value.upper()
 
 
 def validate_id_number(value: str) -> None:

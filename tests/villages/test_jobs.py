@@ -266,3 +266,14 @@ def test_a_list_longer_than_an_excel_sheet_goes_on_more_sheets(client_a, officer
     assert [ws.title for ws in sheets] == ["贫困户", "贫困户（2）", "贫困户（3）"]
     assert all(ws.cell(1, 1).value == "县（市、区）" for ws in sheets)  # each with its header
     assert sum(ws.max_row - 1 for ws in sheets) == 5
+
+
+def test_free_text_longer_than_an_excel_cell_is_cut_not_a_failed_export(client_a, village_a):
+    # Excel refuses a cell of more than 32,767 characters: the export writes the first 32,767.
+    HouseholdFactory(village=village_a, head_name="长措施户", measures="种植" * 20000)
+    response = client_a.get(EXPORT)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[3] == "长措施户")
+    assert row[header.index("帮扶措施")] == ("种植" * 20000)[:32767]
