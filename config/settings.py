@@ -125,7 +125,8 @@ AUTH_USER_MODEL = "rosters.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "rules.permissions.ObjectPermissionBackend",  # the permission matrix (rosters/permissions.py)
+    "rosters.backends.ModelPermissionsBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -104,6 +104,35 @@ def test_every_cell(w, permission):
     assert {actor for actor in ACTORS if rules.has_perm(permission, w.actors[actor], obj)} == allowed
 
 
+@pytest.mark.parametrize("permission", sorted(EXPECTED))
+def test_templates_and_the_admin_get_the_same_answers(w, permission):
+    """``user.has_perm`` — what ``{% has_perm %}`` in a template asks — is the matrix too."""
+    attr, allowed = EXPECTED[permission]
+    obj = getattr(w, attr) if attr else None
+    assert {actor for actor in ACTORS if w.actors[actor].has_perm(permission, obj)} == allowed
+
+
+def test_the_pages_offer_what_the_matrix_allows(client, w):
+    village_page = reverse("villages:village_detail", args=[w.village.pk])
+    client.force_login(w.actors["county_own"])
+    assert "从 Excel 导入村" in client.get(reverse("villages:village_list")).content.decode()
+    assert "编辑村基本情况" in client.get(village_page).content.decode()
+    client.force_login(w.actors["team_member"])  # sees the village, may not keep it
+    assert "从 Excel 导入村" not in client.get(reverse("villages:village_list")).content.decode()
+    page = client.get(village_page)
+    assert page.status_code == 200 and "编辑村基本情况" not in page.content.decode()
+
+
+def test_django_model_permissions_still_come_from_the_permission_tables(w):
+    from django.contrib.auth.models import Permission
+
+    staff = w.actors["county_own"]
+    assert not staff.has_perm("villages.view_household")
+    staff.user_permissions.add(Permission.objects.get(codename="view_household"))
+    staff = type(staff).objects.get(pk=staff.pk)  # permissions are cached on the user object
+    assert staff.has_perm("villages.view_household")
+
+
 def test_the_person_who_filled_a_form_may_correct_it(w):
     # 登封市's officer filled this one: they may correct it, as the group and the city office may.
     allowed = {a for a in ACTORS if rules.has_perm("inspections.correct_visit", w.actors[a], w.by_county)}

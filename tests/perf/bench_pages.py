@@ -318,7 +318,7 @@ def wrk(args):
     user = users(args)[0][1]
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "rosters.backends.ModelPermissionsBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     # The server signs sessions with the key this process used to create the one it is given.

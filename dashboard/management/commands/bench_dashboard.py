@@ -154,7 +154,7 @@ class Command(BaseCommand):
         user = User.objects.get(username=username)
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "rosters.backends.ModelPermissionsBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         self.stdout.write(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
