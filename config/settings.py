@@ -245,6 +245,10 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = 12 * 3600
+# Sessions are kept in the database; where the cache is shared by every process (Redis in production)
+# a session is read from there, not from the database on every request.
+if CACHES["default"]["BACKEND"].endswith(("RedisCache", "PyMemcacheCache", "PyLibMCCache")):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

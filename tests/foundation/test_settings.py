@@ -74,3 +74,14 @@ def test_a_test_run_never_shares_the_apps_var_folder(settings):
     from django.db import connection
 
     assert "var/db.sqlite3" not in str(connection.settings_dict["NAME"])
+
+
+def test_sessions_are_read_from_a_shared_cache_when_there_is_one(tmp_path):
+    code = "import django;django.setup();from django.conf import settings as s;print(s.SESSION_ENGINE)"
+    env = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", VAR_DIR=str(tmp_path))
+    local = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert local.stdout.strip() == "django.contrib.sessions.backends.db"  # each process's own memory: no
+    env["CACHE_URL"] = "redis://redis.internal:6379/1"
+    shared = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert shared.stdout.strip() == "django.contrib.sessions.backends.cached_db"

@@ -323,7 +323,8 @@ def wrk(args):
     session.create()
     # The server signs sessions with the key this process used to create the one it is given.
     env = {**os.environ, "DEBUG": "False", "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1",
-           "STATIC_MANIFEST": "False", "SECURE_SSL_REDIRECT": "False", "LOG_LEVEL": "WARNING"}
+           "STATIC_MANIFEST": "False", "SECURE_SSL_REDIRECT": "False", "LOG_LEVEL": "WARNING",
+           "CACHE_URL": args.cache_url}  # as in production: sessions and the dashboards' entries in Redis
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{args.port}",
@@ -337,7 +338,7 @@ def wrk(args):
             except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
                 time.sleep(0.3)
         cookie = f"Cookie: {settings.SESSION_COOKIE_NAME}={session.session_key}"
-        print(f"wrk -t2 -c16 -d{args.wrk_seconds}s, gunicorn --workers 2, as {user.username}")
+        print(f"wrk -t2 -c16 -d{args.wrk_seconds}s, gunicorn --workers 2, cache {args.cache_url}, as {user.username}")
         print("| page | requests/s | latency median | latency p99 | non-2xx |")
         print("|---|---|---|---|---|")
         for label, path, headers in (("登录页 /login/", "/login/", []),
@@ -375,6 +376,8 @@ def main():
     parser.add_argument("--skip-exports", action="store_true")
     parser.add_argument("--wrk", action="store_true", help="requests/s under wrk instead of the table")
     parser.add_argument("--wrk-seconds", type=int, default=15)
+    parser.add_argument("--cache-url", default=os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/1"),
+                        help="the server's CACHE_URL under --wrk (default: Redis on this machine, as in production)")
     parser.add_argument("--port", type=int, default=8103)
     args = parser.parse_args()
     if args.wrk:
