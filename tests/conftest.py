@@ -56,6 +56,9 @@ def _plain_static_and_no_lockout(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The lists' cache is driven by commits, which a test's transaction never makes; its own tests
+    # (tests/villages/test_listcache.py) turn it on and run the commit callbacks.
+    settings.LIST_CACHE = False
 
 
 @pytest.fixture

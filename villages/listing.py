@@ -74,14 +74,34 @@ def list_context(request, filterset, queryset=None):
     match = getattr(request, "resolver_match", None)
     if match is not None and match.view_name not in LIST_PAGES:
         raise ImproperlyConfigured(f"List page {match.view_name} is not registered with register_list_page().")
-    params = request.GET.copy()
-    params.pop("page", None)
     count = getattr(filterset, "fast_count", None) if queryset is None else None
     return {
         "filter": filterset,
         "page": page_of(request, filterset.qs if queryset is None else queryset, count=count),
-        "query": params.urlencode(),
+        "query": list_query(request),
     }
+
+
+def list_query(request):
+    """The filters (and per_page) of the request without its page: what page links carry."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def cached_list_page(request, name, filterset, *, template, results_template):
+    """A list page whose results (rows and pagination) may come from villages/listcache.py; the filter
+    form and the rest of the page are the user's own."""
+    from django.shortcuts import render
+    from django.template.loader import render_to_string
+
+    from . import listcache
+
+    def results():
+        return render_to_string(results_template, {**list_context(request, filterset), "request": request})
+
+    return render(request, template, {"filter": filterset, "query": list_query(request),
+                                      "results": listcache.rendered(request, name, results)})
 
 
 def page_window(page, around=2):

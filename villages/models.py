@@ -7,6 +7,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .choices import ExitStatus, HouseholdStatus
+from .listcache import ListDataQuerySet
 from .scoping import ScopedQuerySet
 from .validators import mask_id_number, mask_phone, validate_id_number, validate_phone
 
@@ -66,7 +67,7 @@ class County(Place):
     )
 
     county_lookup = ""
-    objects = ScopedQuerySet.as_manager()
+    objects = ListDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "县（市、区）"
@@ -84,7 +85,7 @@ class Township(Place):
     county = models.ForeignKey(County, models.PROTECT, related_name="townships", verbose_name="县（市、区）")
 
     county_lookup = "county"
-    objects = ScopedQuerySet.as_manager()
+    objects = ListDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "乡（镇）"
@@ -125,7 +126,7 @@ class Village(Place):
     negative_report_count = models.PositiveIntegerField("网上负面信息数", default=0)
 
     county_lookup = "county"
-    objects = ScopedQuerySet.as_manager()
+    objects = ListDataQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["county"])
 
     class Meta:
@@ -212,7 +213,7 @@ class Household(models.Model):
     )
 
     county_lookup = "village__county"
-    objects = ScopedQuerySet.as_manager()
+    objects = ListDataQuerySet.as_manager()
     # The history never holds the full ID number.
     history = HistoricalRecords(excluded_fields=["head_id_number"])
 
@@ -291,7 +292,7 @@ class StarRating(models.Model):
     computed_at = models.DateTimeField("计算时间", auto_now=True)
 
     county_lookup = "village__county"
-    objects = ScopedQuerySet.as_manager()
+    objects = ListDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "重点村星级"
@@ -410,7 +411,7 @@ class VillageSummary(models.Model):
     water_ok_not_met = models.PositiveIntegerField("饮水安全未保障户", default=0)
 
     county_lookup = "county"
-    objects = ScopedQuerySet.as_manager()
+    objects = ListDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "村户数汇总"

@@ -11,7 +11,7 @@ from .choices import GUARANTEES, HouseholdStatus
 from .excel import MAX_CELL_TEXT, xlsx_response
 from .filtersets import HouseholdFilterSet, KeyVillageFilterSet, VillageFilterSet
 from .forms import CategoryOverrideForm, HouseholdForm, RatingThresholdForm, VillageFactsForm
-from .listing import list_context, page_of
+from .listing import cached_list_page, list_context, page_of
 from .models import Category, Household, RatingThreshold, Village
 from .scoping import get_visible_or_404
 from .sections import village_sections
@@ -30,7 +30,8 @@ from .validators import mask_id_number, mask_phone
 @login_required
 def village_list_view(request):
     filterset = VillageFilterSet(request.GET or None, queryset=village_list(user=request.user), user=request.user)
-    return render(request, "villages/village_list.html", list_context(request, filterset))
+    return cached_list_page(request, "villages", filterset, template="villages/village_list.html",
+                            results_template="villages/_village_results.html")
 
 
 @login_required
@@ -108,7 +109,8 @@ def village_export(request):
 @login_required
 def household_list_view(request):
     filterset = HouseholdFilterSet(request.GET or None, queryset=household_list(user=request.user), user=request.user)
-    return render(request, "villages/household_list.html", list_context(request, filterset))
+    return cached_list_page(request, "households", filterset, template="villages/household_list.html",
+                            results_template="villages/_household_results.html")
 
 
 @login_required
