@@ -18,6 +18,7 @@ with each process's own memory, an import run by the worker would not move the w
 """
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
@@ -27,6 +28,8 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.safestring import mark_safe
 
 from .scoping import ScopedQuerySet, visible_county_ids
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "lists:version"
 TIMEOUT = 600
@@ -49,7 +52,10 @@ def _new_version():
 
 
 def _bump():
-    _cache().set(VERSION_KEY, _new_version(), None)
+    try:
+        _cache().set(VERSION_KEY, _new_version(), None)
+    except Exception:  # the write is committed; a cache that is down cannot serve old rows either
+        logger.warning("列表缓存不可用，未能更新版本。", exc_info=True)
 
 
 def data_changed():
@@ -128,15 +134,22 @@ def rendered(request, name, render):
     cache = _cache()
     query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32]
     base = f"lists:{name}:{_scope(request.user)}:{query}"
-    found = cache.get_many([VERSION_KEY, base])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        version = _new_version()
-        if not cache.add(VERSION_KEY, version, None):
-            version = cache.get(VERSION_KEY, version)
+    try:
+        found = cache.get_many([VERSION_KEY, base])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            version = _new_version()
+            if not cache.add(VERSION_KEY, version, None):
+                version = cache.get(VERSION_KEY, version)
+    except Exception:  # the cache is down: the page is rendered from the database, as without it
+        logger.warning("列表缓存不可用，本次直接查询数据库。", exc_info=True)
+        return render()
     entry = found.get(base)
     if entry is not None and entry[0] == version:
         return mark_safe(entry[1])  # noqa: S308 — HTML this module rendered from the list's template
     html = render()
-    cache.set(base, (version, str(html)), TIMEOUT)
+    try:
+        cache.set(base, (version, str(html)), TIMEOUT)
+    except Exception:
+        logger.warning("列表缓存不可用，未保存本页。", exc_info=True)
     return html
