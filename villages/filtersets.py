@@ -17,8 +17,9 @@ class FastSelect(forms.Select):
     took a third of a list page's time. Same HTML, same attributes, same selected option."""
 
     def render(self, name, value, attrs=None, renderer=None):
+        from html import escape
+
         from django.forms.utils import flatatt
-        from django.utils.html import format_html
         from django.utils.safestring import mark_safe
 
         chosen = set(self.format_value(value))
@@ -26,9 +27,9 @@ class FastSelect(forms.Select):
         options = []
         for option_value, label in self.choices:
             option_value = "" if option_value is None else str(option_value)
-            options.append(format_html('<option value="{}"{}>{}</option>', option_value,
-                                       mark_safe(" selected") if option_value in chosen else "", label))
-        return mark_safe(f"<select{flatatt(final)}>\n" + "\n".join(options) + "\n</select>")
+            selected = " selected" if option_value in chosen else ""
+            options.append(f'<option value="{escape(option_value)}"{selected}>{escape(str(label))}</option>')
+        return mark_safe(f"<select{flatatt(final)}>\n" + "\n".join(options) + "\n</select>")  # noqa: S308 — escaped
 
 
 # How a place's option reads in a filter's list (its full_name), from columns alone.

@@ -68,6 +68,14 @@ def test_township_dropdown_of_another_county_stays_empty(client_a, village_a, ot
     assert other[0].township.name not in response.content.decode()
 
 
+def test_dropdown_options_are_escaped(client_a, village_a):
+    township = village_a.township
+    township.name = '<b>"大营"&镇</b>'
+    township.save()
+    html = client_a.get(reverse("villages:village_list"), {"county": village_a.county_id}).content.decode()
+    assert "&lt;b&gt;&quot;大营&quot;&amp;镇&lt;/b&gt;</option>" in html and "<b>" not in html
+
+
 @pytest.mark.parametrize("name, column", [
     ("villages:village_export", 3), ("villages:household_export", 2), ("villages:key_village_export", 4),
 ])
