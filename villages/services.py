@@ -693,9 +693,9 @@ def household_import(*, acting_user, file, dry_run=False, progress=None) -> Impo
     the file are written; re-importing the same file changes nothing.
     Every created or changed household gets a history row naming the importer.
 
-    One streamed pass (a province's file must not be held in memory: issue 12 asks 200,000 rows in
-    ≤ 15 s and ≤ 250 MB): the sheet is read a slice at a time (importers.FirstSheet), and every
-    IMPORT_BATCH rows are checked, matched against the database (one query for their ID numbers)
+    One streamed pass (a province's file must not be held in memory; 200,000 rows take about 11 s
+    and 190 MB on SQLite, tests/perf/bench_villages.py): the sheet is read a slice at a time (importers.FirstSheet), and every
+    IMPORT_BATCH rows are checked, matched against the database (their ID numbers looked up together)
     and — while the file has shown no error — written, inside one transaction. A file with an
     error anywhere rolls the whole transaction back, so nothing of it stays: all or nothing, with
     every problem listed by row, as before. A dry run (the preview) writes nothing.
@@ -743,17 +743,18 @@ def _households_stream(acting_user, read, result, *, dry_run, progress, total):
         village_qs = village_qs.filter(county_id__in=places.visible)
     for pk, township_id, name in village_qs.iterator(chunk_size=5000):
         villages[(township_id, name)] = pk
-    visible_villages = set(villages.values())
+    match = _VillageMatch(places, villages)
     touched = set()
     rows = iter(read.rows)
     while batch := list(itertools.islice(rows, IMPORT_BATCH)):
         rows_read = batch[-1]["_row"]
-        to_create, to_update = _households_batch(batch, result, places, villages, visible_villages, fields, limits)
+        to_create, to_update = _households_batch(batch, result, match, fields, limits)
         result.created += len(to_create)
         result.updated += len(to_update)
         if not dry_run and not result.errors:
             _households_write(acting_user=acting_user, fields=fields, to_create=to_create, to_update=to_update)
             touched |= {v for v, _ in to_create} | {u[1] for u in to_update} | {u[3] for u in to_update}
+        del batch, to_create, to_update  # a batch's rows are not kept while the next one is read
         if progress:
             progress(rows_read, total)
     if not result.created and not result.updated and not result.unchanged and not result.errors:
@@ -763,34 +764,88 @@ def _households_stream(acting_user, read, result, *, dry_run, progress, total):
         _recompute_after_commit(touched)
 
 
-def _households_batch(batch, result, places, villages, visible_villages, fields, limits):
-    """Match one batch of rows: (to create, to update); problems go to result.errors with their row."""
-    errors = result.errors
-    error = _capped(errors)
-    existing = {}  # ID number → (pk, village id, *fields)
-    for id_number, *current in Household.objects.filter(
-        head_id_number__in=[row["head_id_number"] for row in batch]
-    ).values_list("head_id_number", "pk", "village_id", *fields).order_by():
-        existing[id_number] = current
-    to_create, to_update = [], []  # (village id, row); (pk, village id, values, previous village id)
-    places.load_codes(row.get("village_code") for row in batch)
-    for row in batch:
-        if row.get("village_code"):
+class _VillageMatch:
+    """The village of an import row, by its code or its path, with the reason when there is none.
+
+    Thousands of rows name one village: the answer for a path (市, 县, 乡, 村) is kept, so most rows
+    cost one dictionary look-up.
+    """
+
+    def __init__(self, places, villages):
+        self.places = places
+        self.villages = villages
+        self.visible = set(villages.values())
+        self.by_path = {}  # (市, 县, 乡, 村) → (village id, None) or (None, the reason)
+
+    def load_codes(self, batch):
+        self.places.load_codes(row.get("village_code") for row in batch)
+
+    def __call__(self, row):
+        code = row.get("village_code")
+        if code:
             # The village's code names it; the path columns of the row are not needed.
-            village, reason = places.village_by_code(row["village_code"], "村代码")
+            village, reason = self.places.village_by_code(code, "村代码")
             if reason or village is None:
-                error(f"第{row['_row']}行" + (reason or f"“村代码”列：系统中没有代码为 {row['village_code']} 的村。"))
-                continue
-            village_id = village[0]
-        else:
-            _, township_id, reason = places.township(row)
-            if reason:
-                error(f"第{row['_row']}行{reason}")
-                continue
-            village_id = villages.get((township_id, row["village"]))
-        if village_id is None:
-            error(f"第{row['_row']}行“村”列：{row['county']}{row['township']}没有“{row['village']}”"
-                  "（请先导入村，或核对村名）。")
+                return None, reason or f"“村代码”列：系统中没有代码为 {code} 的村。"
+            return village[0], None
+        key = (row.get("city"), row["county"], row["township"], row["village"])
+        found = self.by_path.get(key)
+        if found is None:
+            _, township_id, reason = self.places.township(row)
+            village_id = None if reason else self.villages.get((township_id, row["village"]))
+            if reason is None and village_id is None:
+                reason = (f"“村”列：{row['county']}{row['township']}没有“{row['village']}”"
+                          "（请先导入村，或核对村名）。")
+            found = self.by_path[key] = (village_id, reason)
+        return found
+
+
+def _households_existing(id_numbers, fields):
+    """The households already registered under these ID numbers, as rows (ID number, pk, village id,
+    *fields) by ID number.
+
+    Values come as the database stores them, without the ORM's conversion of each one (on SQLite a
+    boolean is 1 or 0, which compares equal to True or False): the re-import of a big file compares
+    every row. _household_before() converts the few a preview shows.
+    """
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    meta = Household._meta
+    key = qn(meta.get_field("head_id_number").column)
+    columns = ", ".join([key, qn(meta.pk.column), *(qn(meta.get_field(f).column) for f in ["village", *fields])])
+    per = min(connection.features.max_query_params or IMPORT_BATCH, IMPORT_BATCH)
+    existing = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(id_numbers), per):
+            chunk = id_numbers[start:start + per]
+            cursor.execute(f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {key} IN ({', '.join(['%s'] * len(chunk))})",
+                           chunk)
+            for current in cursor.fetchall():
+                existing[current[0]] = current
+    return existing
+
+
+def _household_before(fields, values):
+    """Stored values as the ORM gives them (True rather than 1), for a preview."""
+    return [Household._meta.get_field(f).to_python(v) for f, v in zip(fields, values, strict=True)]
+
+
+def _households_batch(batch, result, match, fields, limits):
+    """Match one batch of rows: (to create, to update); problems go to result.errors with their row."""
+    from operator import itemgetter
+
+    error = _capped(result.errors)
+    existing = _households_existing([row["head_id_number"] for row in batch], fields)
+    to_create, to_update = [], []  # (village id, row); (pk, village id, values, previous village id)
+    match.load_codes(batch)
+    visible_villages = match.visible
+    samples = result.samples
+    values_of = itemgetter(*fields) if len(fields) > 1 else (lambda row: (row[fields[0]],))
+    for row in batch:
+        village_id, reason = match(row)
+        if reason:
+            error(f"第{row['_row']}行{reason}")
             continue
         bad = False
         for name, header, max_length, max_number in limits:
@@ -806,24 +861,25 @@ def _households_batch(batch, result, places, villages, visible_villages, fields,
         current = existing.get(row["head_id_number"])
         if current is None:
             to_create.append((village_id, row))
-            if result.wants("created"):
-                result.add_sample("created", _household_preview(row, fields, values=[row[f] for f in fields]))
+            if len(samples["created"]) < PREVIEW_ROWS:
+                result.add_sample("created", _household_preview(row, fields, values=values_of(row)))
             continue
-        pk, current_village_id, *current_values = current
+        pk, current_village_id, current_values = current[1], current[2], current[3:]
         if current_village_id not in visible_villages:
             error(f"第{row['_row']}行“户主身份证号”列：该身份证号已登记在其他县（市、区），不能导入。")
             continue
-        values = [row[f] for f in fields]
+        values = values_of(row)
         if current_village_id != village_id or current_values != values:
             to_update.append((pk, village_id, values, current_village_id))
-            if result.wants("updated"):
-                preview = _household_preview(row, fields, before=current_values, after=values)
+            if len(samples["updated"]) < PREVIEW_ROWS:
+                preview = _household_preview(row, fields, before=_household_before(fields, current_values),
+                                             after=values)
                 if current_village_id != village_id:
                     preview.changes.insert(0, ("村", "其他村", row["village"]))
                 result.add_sample("updated", preview)
         else:
             result.unchanged += 1
-            if result.wants("unchanged"):
+            if len(samples["unchanged"]) < PREVIEW_ROWS:
                 result.add_sample("unchanged", _household_preview(row, fields))
     return to_create, to_update
 
@@ -866,37 +922,51 @@ def _households_write(*, acting_user, fields, to_create, to_update):
     top of it) prepares every value of every row through the field API and, on
     SQLite, sends 40 rows a statement: 200,000 households took over a minute
     there. The values here are already the plain ints, strings and booleans the
-    reader checked, so they go to the database as they are.
+    reader checked, so they go to the database as they are: on SQLite one
+    prepared INSERT run for every row (executemany, in the sqlite3 module's C
+    loop; under DEBUG the query log then keeps one line for the batch instead of
+    every value quoted), elsewhere multi-row INSERTs (one round trip for many rows).
 
     History: one row per created ("+") or changed ("~") household, as
     bulk_create_with_history writes them — user, date, reason, the tracked
     fields — but copied from the rows just written (INSERT … SELECT), so it is
     exactly what was stored. The history model's tracked fields leave out
     head_id_number (Household.history excludes it): ID numbers never reach it.
+
+    These writes go round the querysets, so they tell the lists' cache themselves (villages/listcache.py).
     """
+    from operator import itemgetter
+
     from django.db import connection
     from django.utils import timezone
 
+    from .listcache import data_changed
+
+    if to_create or to_update:
+        data_changed()
+
     qn = connection.ops.quote_name
     table = Household._meta.db_table
-    columns = [f for f in Household._meta.concrete_fields if not f.primary_key]
-    from_row = {"head_id_number", *fields}
-    plan = [
-        (f.attname, f.attname in from_row, None if f.attname in from_row else f.get_db_prep_save(f.get_default(), connection))
-        for f in columns
-    ]
-    rows = [
-        tuple(village_id if name == "village_id" else (row[name] if in_row else default) for name, in_row, default in plan)
-        for village_id, row in to_create
-    ]
+    from_row = ["head_id_number", *fields]
+    by_name = {f.attname: f for f in Household._meta.concrete_fields if not f.primary_key}
+    defaults = [f for name, f in by_name.items() if name not in from_row and name != "village_id"]
+    columns = [by_name["village_id"], *(by_name[name] for name in from_row), *defaults]
+    default_values = tuple(f.get_db_prep_save(f.get_default(), connection) for f in defaults)
+    values_of = itemgetter(*from_row)  # a tuple: head_id_number and head_name are always there
+    rows = [(village_id, *values_of(row), *default_values) for village_id, row in to_create]
     max_params = connection.features.max_query_params or 30000
     with connection.cursor() as cursor:
         one = "(" + ", ".join(["%s"] * len(columns)) + ")"
         head = f"INSERT INTO {qn(table)} ({', '.join(qn(f.column) for f in columns)}) VALUES "
-        per = max(1, min(1000, max_params // len(columns)))
-        for start in range(0, len(rows), per):
-            batch = rows[start:start + per]
-            cursor.execute(head + ", ".join([one] * len(batch)), [v for row in batch for v in row])
+        if connection.vendor == "sqlite":
+            if rows:
+                cursor.executemany(head + one, rows)
+        else:
+            per = max(1, min(1000, max_params // len(columns)))
+            for start in range(0, len(rows), per):
+                batch = rows[start:start + per]
+                cursor.execute(head + ", ".join([one] * len(batch)), [v for row in batch for v in row])
+        del rows
         if to_update:
             assignments = ", ".join(f"{qn(Household._meta.get_field(f).column)} = %s" for f in ["village", *fields])
             cursor.executemany(
@@ -910,6 +980,8 @@ def _households_write(*, acting_user, fields, to_create, to_update):
         assert "head_id_number" not in tracked  # the history never holds ID numbers (Household.history)
         extra = [history._meta.get_field(n).column for n in
                  ("history_date", "history_change_reason", "history_type", "history_user")]
+        # INSERT … SELECT with a list of keys: one statement a key (executemany) is several times
+        # slower on SQLite.
         copy = (
             f"INSERT INTO {qn(history._meta.db_table)} ({', '.join(map(qn, tracked + extra))}) "
             f"SELECT {', '.join(qn(c) for c in tracked)}, %s, %s, %s, %s FROM {qn(table)} WHERE {{}} IN ({{}})"
