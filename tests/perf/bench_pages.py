@@ -354,8 +354,8 @@ def wrk(args):
             out = subprocess.run(["wrk", "-t2", "-c16", f"-d{args.wrk_seconds}s", "--latency", *headers, base + path],
                                  capture_output=True, text=True, timeout=args.wrk_seconds + 60).stdout
             rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-            p50 = re.search(r"50%\s+(\S+)", out)
-            p99 = re.search(r"99%\s+(\S+)", out)
+            p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
+            p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
             bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
             print(f"| {label} | {float(rps.group(1)) if rps else 0:,.1f} | {p50.group(1) if p50 else '?'} | "
                   f"{p99.group(1) if p99 else '?'} | {bad.group(1) if bad else 0} |", flush=True)
